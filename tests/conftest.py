@@ -1,0 +1,103 @@
+"""Personas and switches shared by every test.
+
+Tests that need PostgreSQL or a real Celery worker are skipped on the embedded default, and fail
+instead of skipping when CCHC_REQUIRE_SERVICES=1 (as in CI), so a missing service is never silent.
+"""
+
+import os
+
+import pytest
+from django.conf import settings
+
+from tests.factories import UnitFactory, make_user
+from units import roles
+
+REQUIRE_SERVICES = os.environ.get("CCHC_REQUIRE_SERVICES") == "1"
+
+
+def require_or_skip(condition: bool, reason: str):
+    if condition:
+        return
+    if REQUIRE_SERVICES:
+        pytest.fail(f"Required service missing: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hasher():
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _private_media(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _service_markers(request):
+    if request.node.get_closest_marker("postgres"):
+        from django.db import connection
+
+        require_or_skip(connection.vendor == "postgresql", "needs PostgreSQL (set DATABASE_URL)")
+    if request.node.get_closest_marker("worker"):
+        require_or_skip(bool(settings.CELERY_BROKER_URL), "needs a Celery broker (set CELERY_BROKER_URL)")
+
+
+@pytest.fixture
+def unit_a(db):
+    return UnitFactory(code="UNIT-A", name="Sở Khoa học và Công nghệ thử nghiệm")
+
+
+@pytest.fixture
+def unit_b(db):
+    return UnitFactory(code="UNIT-B", name="Sở Ngoại vụ thử nghiệm")
+
+
+@pytest.fixture
+def sonv_staff(db):
+    from units.models import Unit
+
+    snv = Unit.objects.filter(code="SNV").first() or UnitFactory(code="SNV", name="Sở Nội vụ")
+    return make_user(roles.STAFF, snv, username="sonv_staff", full_name="Cán bộ Sở Nội vụ")
+
+
+@pytest.fixture
+def council_member(db):
+    return make_user(roles.COUNCIL, UnitFactory(code="STP-T", name="Sở Tư pháp thử nghiệm"), username="council")
+
+
+@pytest.fixture
+def unit_a_editor(unit_a):
+    return make_user(roles.UNIT_EDITOR, unit_a, username="editor_a")
+
+
+@pytest.fixture
+def unit_b_editor(unit_b):
+    return make_user(roles.UNIT_EDITOR, unit_b, username="editor_b")
+
+
+@pytest.fixture
+def inspector(db):
+    return make_user(roles.INSPECTOR, UnitFactory(code="INSP", name="Đơn vị của thành viên đoàn kiểm tra"), username="inspector")
+
+
+@pytest.fixture
+def leader(db):
+    return make_user(roles.LEADER, None, username="leader")
+
+
+@pytest.fixture
+def outsider(db):
+    """Signed in, but with no role and no unit."""
+    return make_user(None, None, username="outsider")
+
+
+@pytest.fixture
+def client_of(client):
+    """client_of(user) → a test client signed in as `user`."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login

@@ -1,0 +1,170 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from audit.selectors import audit_events_for
+from cchc.tabular import ImportRejected, read_table, write_csv, write_xlsx
+
+from . import roles, selectors, services
+from .forms import BlockForm, ImportFileForm, UnitContactForm, UnitFilterForm, UnitForm, UnitHeadForm
+from .models import Block, Unit
+
+PAGE_SIZE = 50
+
+
+def _require(request, perm: str):
+    if not request.user.has_perm(perm):
+        raise PermissionDenied
+
+
+def _get_unit_for_user(request, pk: int, *, write: bool = False) -> Unit:
+    """Any signed-in user may read the directory; changing a unit is for staff, or for the
+    unit's own CCHC contact (contact details only). Outside that scope the unit does not exist."""
+    unit = get_object_or_404(Unit.objects.select_related("block", "parent"), pk=pk)
+    if write and not request.user.has_perm("units.edit_unit_contact", unit):
+        raise Http404
+    return unit
+
+
+@login_required
+def home(request):
+    user = request.user
+    context = {"role_labels": roles.labels_of(user)}
+    return render(request, "home.html", context)
+
+
+@login_required
+def unit_list(request):
+    form = UnitFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    units = selectors.unit_list(
+        q=filters.get("q") or "",
+        block=filters.get("block"),
+        include_inactive=bool(filters.get("inactive")),
+    )
+    page = Paginator(units, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode(), "blocks": selectors.block_list_with_counts()}
+    template = "units/_unit_table.html" if request.htmx and request.htmx.target == "unit-table" else "units/unit_list.html"
+    return render(request, template, context)
+
+
+@login_required
+def unit_detail(request, pk: int):
+    unit = _get_unit_for_user(request, pk)
+    unit = selectors.unit_detail(pk=unit.pk)
+    context = {
+        "unit": unit,
+        "can_edit": request.user.has_perm("units.edit_unit_contact", unit),
+        "can_manage": request.user.has_perm("units.manage_units"),
+        "events": audit_events_for(unit)[:20] if request.user.has_perm("units.manage_units") else [],
+    }
+    return render(request, "units/unit_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_create(request):
+    _require(request, "units.manage_units")
+    form = UnitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        unit = services.unit_create(actor=request.user, **form.cleaned_data)
+        messages.success(request, f"Đã thêm đơn vị {unit.name}.")
+        return redirect("units:detail", pk=unit.pk)
+    return render(request, "units/unit_form.html", {"form": form, "title": "Thêm đơn vị"})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_edit(request, pk: int):
+    unit = _get_unit_for_user(request, pk, write=True)
+    form_class = UnitForm if request.user.has_perm("units.manage_units") else UnitContactForm
+    form = form_class(request.POST or None, instance=Unit.objects.get(pk=unit.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.unit_update(actor=request.user, unit=unit, **form.cleaned_data)
+        except (services.UnitError, ValidationError) as exc:
+            form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
+        else:
+            messages.success(request, "Đã lưu thông tin đơn vị.")
+            return redirect("units:detail", pk=unit.pk)
+    return render(request, "units/unit_form.html", {"form": form, "unit": unit, "title": f"Sửa thông tin: {unit.name}"})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_head_appoint(request, pk: int):
+    _require(request, "units.manage_units")
+    unit = _get_unit_for_user(request, pk, write=True)
+    form = UnitHeadForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.unit_head_appoint(actor=request.user, unit=unit, **form.cleaned_data)
+        except services.UnitError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Đã cập nhật người đứng đầu.")
+            return redirect("units:detail", pk=unit.pk)
+    return render(request, "units/unit_form.html", {"form": form, "unit": unit, "title": f"Người đứng đầu mới: {unit.name}"})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def units_import(request):
+    _require(request, "units.manage_units")
+    form = ImportFileForm(request.POST or None, request.FILES or None)
+    errors, result = [], None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            table = read_table(upload.read(), upload.name, services.UNIT_COLUMNS)
+            result = services.units_import(table=table, actor=request.user)
+        except ImportRejected as exc:
+            errors = exc.errors
+        else:
+            messages.success(request, f"Đã nhập tệp {upload.name}: {result}")
+            return redirect("units:list")
+    context = {"form": form, "errors": errors, "columns": services.UNIT_COLUMNS}
+    return render(request, "units/unit_import.html", context, status=400 if errors else 200)
+
+
+@login_required
+def units_export(request):
+    _require(request, "units.manage_units")
+    rows = selectors.units_export_rows()
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(
+            write_xlsx({"Đơn vị": (services.UNIT_COLUMNS, rows)}),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = 'attachment; filename="don-vi.xlsx"'
+        return response
+    response = HttpResponse(write_csv(services.UNIT_COLUMNS, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="don-vi.csv"'
+    return response
+
+
+@login_required
+def block_list(request):
+    _require(request, "units.manage_units")
+    return render(request, "units/block_list.html", {"blocks": selectors.block_list_with_counts()})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def block_edit(request, pk: int | None = None):
+    _require(request, "units.manage_units")
+    block = get_object_or_404(Block, pk=pk) if pk else None
+    form = BlockForm(request.POST or None, instance=block)
+    if request.method == "POST" and form.is_valid():
+        # The form already wrote into `block`; the service compares against the stored row.
+        services.block_save(actor=request.user, block=Block.objects.get(pk=pk) if pk else None, **form.cleaned_data)
+        messages.success(request, "Đã lưu khối.")
+        return redirect("units:blocks")
+    title = f"Sửa khối: {block.name}" if block else "Thêm khối"
+    return render(request, "units/unit_form.html", {"form": form, "title": title})

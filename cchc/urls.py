@@ -11,6 +11,9 @@ urlpatterns = [
     path("doi-mat-khau/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("doi-mat-khau/xong/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("don-vi/", include("units.urls")),
+    path("chi-so/", include("scoring.urls")),
+    path("kiem-tra/", include("inspections.urls")),
+    path("van-ban/", include("reports.urls")),
     path("quan-tri/", admin.site.urls),
 ]
 

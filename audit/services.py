@@ -22,13 +22,31 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
+def _same(a, b) -> bool:
+    # An empty text field and a missing value are the same thing to the person reading the log.
+    return (_plain(a) in (None, "")) and (_plain(b) in (None, "")) or _plain(a) == _plain(b)
+
+
 def diff_fields(before: dict, after: dict) -> dict:
     """{field: [old, new]} for the fields whose value changed."""
     return {
         key: [_plain(before.get(key)), _plain(after.get(key))]
         for key in sorted(set(before) | set(after))
-        if _plain(before.get(key)) != _plain(after.get(key))
+        if not _same(before.get(key), after.get(key))
     }
+
+
+def snapshot(instance: models.Model, fields: list[str]) -> dict:
+    """Field values as people read them: related objects by name, not by id."""
+    values = {}
+    for name in fields:
+        field = instance._meta.get_field(name)
+        if field.is_relation and field.many_to_one:
+            related = getattr(instance, name)
+            values[name] = str(related) if related is not None else None
+        else:
+            values[name] = getattr(instance, field.attname)
+    return values
 
 
 def audit_log(*, actor, action: str, target: models.Model, changes: dict | None = None, reason: str = "") -> AuditEvent:

@@ -4,15 +4,15 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.forms.models import model_to_dict
 
-from audit.services import audit_log, diff_fields
+from audit.services import audit_log, diff_fields, snapshot
 from cchc.tabular import ImportRejected, RowError, Table
 
 from .models import Block, Unit, UnitHead
 from .text import nfc
 
 UNIT_COLUMNS = ["code", "name", "block", "parent_code", "head_name", "head_title"]
+BLOCK_FIELDS = ["code", "name", "order", "active"]
 UNIT_FIELDS = ["code", "name", "short_name", "block", "parent", "active", "address", "phone", "email", "website"]
 
 
@@ -21,7 +21,7 @@ class UnitError(Exception):
 
 
 def _snapshot(unit: Unit) -> dict:
-    return model_to_dict(unit, fields=UNIT_FIELDS)
+    return snapshot(unit, UNIT_FIELDS)
 
 
 def _check_parent(unit: Unit, parent: Unit | None) -> None:
@@ -62,12 +62,12 @@ def unit_update(*, actor, unit: Unit, **fields) -> Unit:
 @transaction.atomic
 def block_save(*, actor, block: Block | None = None, **fields) -> Block:
     block = block or Block()
-    before = model_to_dict(block, fields=["code", "name", "order", "active"]) if block.pk else {}
+    before = snapshot(block, BLOCK_FIELDS) if block.pk else {}
     for name, value in fields.items():
         setattr(block, name, value)
     block.full_clean()
     block.save()
-    changes = diff_fields(before, model_to_dict(block, fields=["code", "name", "order", "active"]))
+    changes = diff_fields(before, snapshot(block, BLOCK_FIELDS))
     if changes:
         audit_log(actor=actor, action="block.save", target=block, changes=changes)
     return block

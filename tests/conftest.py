@@ -101,3 +101,60 @@ def client_of(client):
         return client
 
     return login
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory, worker_id):
+    """A real Celery worker on the real broker, reading the test database.
+
+    Each pytest-xdist process gets its own Redis database number, so a task queued by one
+    process is never run by the worker of another (which reads another test database).
+    Tests using it must use `django_db(transaction=True)` so the worker sees their rows."""
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from django.db import connections
+
+    from cchc.celery import app as celery_app
+
+    require_or_skip(bool(settings.CELERY_BROKER_URL), "needs a Celery broker (set CELERY_BROKER_URL)")
+    db = connections["default"].settings_dict
+    require_or_skip(db["ENGINE"].endswith("postgresql"), "the worker tests share a PostgreSQL test database")
+
+    index = 0 if worker_id == "master" else int(worker_id.removeprefix("gw"))
+    broker = settings.CELERY_BROKER_URL.rsplit("/", 1)[0] + f"/{15 - index}"
+    celery_app.conf.broker_url = broker
+    settings.CELERY_BROKER_URL = broker
+    media = tmp_path_factory.mktemp("worker-media")
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD'] or 'x'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        "CELERY_BROKER_URL": broker,
+        "MEDIA_ROOT": str(media),
+        "CONN_MAX_AGE": "0",
+    }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    log = open(tmp_path_factory.mktemp("worker-log") / "worker.log", "w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "cchc", "worker", "-Q", "celery,documents", "--pool", "solo",
+         "--loglevel", "info", "--without-gossip", "--without-mingle", "--hostname", f"test-{worker_id}@%h"],
+        cwd=Path(__file__).resolve().parents[1], env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the Celery worker exited at start; see {log.name}")
+        if celery_app.control.ping(timeout=1):
+            break
+    else:
+        process.kill()
+        pytest.fail("the Celery worker did not answer within 60 s")
+    yield {"process": process, "media_root": media, "broker": broker, "log": log.name}
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()

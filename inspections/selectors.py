@@ -1,0 +1,384 @@
+"""Reads of plans, teams, visits, findings and remediation. Every list runs a constant number of
+queries whatever its size; every read for a user is limited to what that user may see."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+
+from units import roles
+from units.models import Unit
+
+from .models import DelegationMember, Field, Finding, InspectionPlan, RemediationEvidence, RemediationReport, Team, Visit
+
+# The scope of a plan is stated in the standard blocks; the block codes are those created by the
+# units app's data migration.
+DISTRICT_BLOCK = "ubnd-huyen"
+COMMUNE_BLOCK = "ubnd-xa"
+DEPARTMENT_BLOCK = "so-nganh"
+
+ROLE_ORDER = Case(
+    *[When(role=code, then=Value(i)) for i, code in enumerate(DelegationMember.Role.values)],
+    output_field=IntegerField(),
+)
+
+
+# --- Scope of a user ---------------------------------------------------------------------------
+
+
+def _led_plans(user):
+    """Plans whose delegation the user heads or deputises: they follow every team of it."""
+    return DelegationMember.objects.filter(
+        user=user, role__in=[DelegationMember.Role.HEAD, DelegationMember.Role.DEPUTY]
+    ).values("plan_id")
+
+
+def _own_teams(user):
+    return Team.objects.filter(members__user=user).values("pk")
+
+
+def sees_all(user) -> bool:
+    return roles.has_role(user, roles.STAFF, roles.LEADER)
+
+
+def plans_for_user(user) -> QuerySet[InspectionPlan]:
+    plans = InspectionPlan.objects.all()
+    if sees_all(user):
+        return plans
+    if roles.has_role(user, roles.INSPECTOR):
+        return plans.filter(pk__in=DelegationMember.objects.filter(user=user).values("plan_id"))
+    return plans.none()
+
+
+def visits_for_user(user) -> QuerySet[Visit]:
+    visits = Visit.objects.all()
+    if sees_all(user):
+        return visits
+    if roles.has_role(user, roles.INSPECTOR):
+        return visits.filter(Q(team__in=_own_teams(user)) | Q(plan__in=_led_plans(user)))
+    return visits.none()
+
+
+def findings_for_user(user) -> QuerySet[Finding]:
+    """Staff and leaders see every finding; an inspector those of their teams' visits; a unit's
+    CCHC contact those their unit must remedy and those of visits to their unit (a district
+    receives the conclusion for the communes visited with it)."""
+    findings = Finding.objects.all()
+    if sees_all(user):
+        return findings
+    scope = Q(pk__in=[])
+    if roles.has_role(user, roles.INSPECTOR):
+        scope |= Q(visit__team__in=_own_teams(user)) | Q(visit__plan__in=_led_plans(user))
+    if roles.has_role(user, roles.UNIT_EDITOR) and user.unit_id:
+        scope |= Q(owner_unit_id=user.unit_id) | Q(visit__unit_id=user.unit_id)
+    return findings.filter(scope)
+
+
+# --- Plans -------------------------------------------------------------------------------------
+
+
+def plan_list(*, user) -> QuerySet[InspectionPlan]:
+    return plans_for_user(user).annotate(
+        visit_count=Count("visits", distinct=True), team_count=Count("teams", distinct=True)
+    )
+
+
+def plan_members(*, plan: InspectionPlan) -> QuerySet[DelegationMember]:
+    return plan.members.select_related("unit", "user").annotate(role_order=ROLE_ORDER).order_by("role_order", "full_name")
+
+
+def plan_teams(*, plan: InspectionPlan) -> QuerySet[Team]:
+    members = DelegationMember.objects.select_related("unit").annotate(role_order=ROLE_ORDER).order_by("role_order", "full_name")
+    return plan.teams.select_related("leader", "leader__unit").prefetch_related(Prefetch("members", queryset=members))
+
+
+def plan_visits(*, plan: InspectionPlan, team: Team | None = None) -> list[Visit]:
+    visits = _visits_with_people(Visit.objects.filter(plan=plan))
+    if team is not None:
+        visits = visits.filter(team=team)
+    return list(visits.order_by("team__number", "start_date", "unit__code"))
+
+
+def _visits_with_people(visits: QuerySet[Visit]) -> QuerySet[Visit]:
+    return visits.select_related("plan", "team", "team__leader", "unit", "unit__block", "conclusion").prefetch_related(
+        Prefetch("also_units", queryset=Unit.objects.order_by("code")),
+        Prefetch("team__members", queryset=DelegationMember.objects.select_related("unit")),
+    )
+
+
+@dataclass
+class ScopeLine:
+    label: str
+    target: str
+    actual: str
+    met: bool
+    detail: str = ""
+
+
+def scope_check(*, plan: InspectionPlan) -> list[ScopeLine]:
+    """Compare the plan's scope targets with the units its visits cover (planned or done)."""
+    visited = list(
+        Unit.objects.filter(
+            Q(pk__in=Visit.objects.filter(plan=plan).values("unit"))
+            | Q(pk__in=Visit.also_units.through.objects.filter(visit__plan=plan).values("unit"))
+        )
+        .select_related("block")
+        .order_by("code")
+    )
+    districts = [u for u in visited if u.block.code == DISTRICT_BLOCK]
+    departments = [u for u in visited if u.block.code == DEPARTMENT_BLOCK]
+    communes_of = defaultdict(int)
+    for unit in visited:
+        if unit.block.code == COMMUNE_BLOCK and unit.parent_id:
+            communes_of[unit.parent_id] += 1
+    lines = []
+    if plan.all_districts or plan.min_districts:
+        if plan.all_districts:
+            all_of_them = Unit.objects.filter(block__code=DISTRICT_BLOCK, active=True).values_list("pk", flat=True)
+            missing = Unit.objects.filter(pk__in=all_of_them).exclude(pk__in=[u.pk for u in districts]).order_by("code")
+            missing_names = [u.name for u in missing]
+            target, met = f"tất cả ({len(all_of_them)})", not missing_names
+            detail = ("Chưa có lịch: " + ", ".join(missing_names)) if missing_names else ""
+        else:
+            target, met, detail = f"ít nhất {plan.min_districts}", len(districts) >= plan.min_districts, ""
+        lines.append(ScopeLine("UBND cấp huyện", target, str(len(districts)), met, detail))
+    if plan.min_communes_per_district:
+        short = [d.name for d in districts if communes_of[d.pk] < plan.min_communes_per_district]
+        lines.append(
+            ScopeLine(
+                "UBND cấp xã của mỗi huyện được kiểm tra",
+                f"ít nhất {plan.min_communes_per_district}",
+                f"{sum(communes_of[d.pk] for d in districts)} xã ở {len(districts)} huyện",
+                bool(districts) and not short,
+                ("Chưa đủ số xã: " + ", ".join(short)) if short else "",
+            )
+        )
+    if plan.min_departments:
+        lines.append(
+            ScopeLine(
+                "Sở, ban, ngành",
+                f"ít nhất {plan.min_departments}",
+                str(len(departments)),
+                len(departments) >= plan.min_departments,
+            )
+        )
+    return lines
+
+
+# --- Visits and their warnings -----------------------------------------------------------------
+
+
+def _overlaps(a: Visit, b: Visit) -> bool:
+    return a.start_date <= b.end_date and b.start_date <= a.end_date
+
+
+def visit_warnings(visits: list[Visit]) -> dict[int, list[str]]:
+    """Warnings, not errors, keyed by visit id: a team booked at two units on the same day, and a
+    member inspecting their own unit. Pass every visit of the teams concerned (with
+    `team__members` and `also_units` prefetched) so that overlaps across them are seen."""
+    warnings: dict[int, list[str]] = defaultdict(list)
+    by_team = defaultdict(list)
+    for visit in visits:
+        by_team[visit.team_id].append(visit)
+    for team_visits in by_team.values():
+        team_visits.sort(key=lambda v: (v.start_date, v.pk))
+        for i, first in enumerate(team_visits):
+            for second in team_visits[i + 1 :]:
+                if second.start_date > first.end_date:
+                    break
+                if _overlaps(first, second):
+                    for this, other in ((first, second), (second, first)):
+                        warnings[this.pk].append(
+                            f"{this.team} cũng có lịch kiểm tra {other.unit.name} trùng ngày "
+                            f"({other.start_date:%d/%m/%Y}–{other.end_date:%d/%m/%Y})."
+                        )
+    for visit in visits:
+        inspected = {visit.unit_id} | {u.pk for u in visit.also_units.all()}
+        names = {visit.unit_id: visit.unit.name} | {u.pk: u.name for u in visit.also_units.all()}
+        for member in visit.team.members.all():
+            if member.unit_id in inspected:
+                warnings[visit.pk].append(f"{member.full_name} công tác tại {names[member.unit_id]}, là đơn vị được kiểm tra.")
+    return dict(warnings)
+
+
+def schedule(*, user, plan: InspectionPlan, team: Team | None = None) -> tuple[list[Visit], dict[int, list[str]]]:
+    """The plan's visits by team then date, with warnings computed over each whole team."""
+    all_visits = list(
+        _visits_with_people(visits_for_user(user).filter(plan=plan)).order_by("team__number", "start_date", "unit__code")
+    )
+    warnings = visit_warnings(all_visits)
+    shown = [v for v in all_visits if team is None or v.team_id == team.pk]
+    return shown, warnings
+
+
+def visit_detail(*, visit: Visit) -> tuple[Visit, list[str]]:
+    team_visits = list(_visits_with_people(Visit.objects.filter(team_id=visit.team_id)))
+    warnings = visit_warnings(team_visits)
+    visit = next(v for v in team_visits if v.pk == visit.pk)
+    return visit, warnings.get(visit.pk, [])
+
+
+@dataclass
+class FieldGroup:
+    code: str
+    label: str
+    strengths: list = field(default_factory=list)
+    shortcomings: list = field(default_factory=list)
+
+
+def findings_by_field(*, visit: Visit, only: str | None = None) -> list[FieldGroup]:
+    """The visit's findings grouped by field, in the order of the plan's content areas (fields
+    outside them still show if something was recorded there)."""
+    findings = visit.findings.select_related("owner_unit", "created_by").order_by("kind", "id")
+    if only:
+        findings = findings.filter(field=only)
+    codes = list(visit.plan.content_areas)
+    groups = {}
+    for finding in findings:
+        if finding.field not in codes:
+            codes.append(finding.field)
+        groups.setdefault(finding.field, []).append(finding)
+    result = []
+    for code in sorted(codes, key=int):
+        if only and code != only:
+            continue
+        group = FieldGroup(code, f"{code}. {Field(code).label}")
+        for finding in groups.get(code, []):
+            (group.shortcomings if finding.is_shortcoming else group.strengths).append(finding)
+        result.append(group)
+    return result
+
+
+# --- Findings and remediation -------------------------------------------------------------------
+
+
+def _findings_with_context(findings: QuerySet[Finding]) -> QuerySet[Finding]:
+    return findings.select_related("visit", "visit__plan", "visit__team", "visit__unit", "owner_unit")
+
+
+def shortcomings_for_user(*, user) -> QuerySet[Finding]:
+    return _findings_with_context(findings_for_user(user).filter(kind=Finding.Kind.SHORTCOMING))
+
+
+def open_findings_for_unit(unit: Unit) -> QuerySet[Finding]:
+    """The shortcomings a unit still has to fix (or re-report after a return), oldest deadline first.
+    Also used by the results dashboard of the unit."""
+    return _findings_with_context(
+        Finding.objects.filter(
+            kind=Finding.Kind.SHORTCOMING,
+            owner_unit=unit,
+            status__in=[Finding.Status.OPEN, Finding.Status.RETURNED, Finding.Status.REPORTED],
+        )
+    ).order_by("deadline", "id")
+
+
+def remediation_list(*, user, status: str = "") -> QuerySet[Finding]:
+    """A unit's shortcomings: open ones first (by deadline), then those reported and closed."""
+    findings = shortcomings_for_user(user=user)
+    if status:
+        findings = findings.filter(status=status)
+    order = Case(
+        When(status=Finding.Status.RETURNED, then=Value(0)),
+        When(status=Finding.Status.OPEN, then=Value(1)),
+        When(status=Finding.Status.REPORTED, then=Value(2)),
+        default=Value(3),
+        output_field=IntegerField(),
+    )
+    return findings.annotate(status_order=order).order_by("status_order", "deadline", "id")
+
+
+def review_queue() -> QuerySet[Finding]:
+    """Shortcomings whose remediation the units reported, oldest report first."""
+    return (
+        _findings_with_context(Finding.objects.filter(kind=Finding.Kind.SHORTCOMING, status=Finding.Status.REPORTED))
+        .prefetch_related(_reports_prefetch())
+        .order_by("updated_at", "id")
+    )
+
+
+def overdue_findings(*, user) -> QuerySet[Finding]:
+    return (
+        shortcomings_for_user(user=user)
+        .filter(overdue_since__isnull=False)
+        .exclude(status=Finding.Status.CLOSED)
+        .order_by("deadline", "owner_unit__code", "id")
+    )
+
+
+def _reports_prefetch() -> Prefetch:
+    return Prefetch(
+        "reports",
+        queryset=RemediationReport.objects.select_related("created_by").prefetch_related(
+            Prefetch("evidence", queryset=RemediationEvidence.objects.order_by("id"))
+        ),
+    )
+
+
+def finding_detail(*, finding: Finding) -> Finding:
+    return _findings_with_context(Finding.objects.filter(pk=finding.pk)).prefetch_related(_reports_prefetch()).get()
+
+
+# --- Province-wide tracker ---------------------------------------------------------------------
+
+
+def _tracker_findings(*, plan: InspectionPlan | None = None, block=None, unit: Unit | None = None, status: str = "") -> QuerySet[Finding]:
+    findings = Finding.objects.filter(kind=Finding.Kind.SHORTCOMING)
+    if plan is not None:
+        findings = findings.filter(visit__plan=plan)
+    if block is not None:
+        findings = findings.filter(owner_unit__block=block)
+    if unit is not None:
+        findings = findings.filter(owner_unit=unit)
+    if status == "overdue":
+        findings = findings.filter(overdue_since__isnull=False).exclude(status=Finding.Status.CLOSED)
+    elif status:
+        findings = findings.filter(status=status)
+    return findings
+
+
+def tracker_counts(*, plan: InspectionPlan | None = None, block=None) -> tuple[list[dict], dict]:
+    """Shortcomings per owner unit and status, in one aggregate query; and the column totals."""
+    statuses = Finding.Status
+    rows = list(
+        _tracker_findings(plan=plan, block=block)
+        .values("owner_unit_id", "owner_unit__code", "owner_unit__name", "owner_unit__block__order")
+        .annotate(
+            total=Count("id"),
+            open=Count("id", filter=Q(status=statuses.OPEN)),
+            reported=Count("id", filter=Q(status=statuses.REPORTED)),
+            returned=Count("id", filter=Q(status=statuses.RETURNED)),
+            closed=Count("id", filter=Q(status=statuses.CLOSED)),
+            overdue=Count("id", filter=Q(overdue_since__isnull=False) & ~Q(status=statuses.CLOSED)),
+        )
+        .order_by("owner_unit__block__order", "owner_unit__code")
+    )
+    totals = {key: sum(r[key] for r in rows) for key in ("total", "open", "reported", "returned", "closed", "overdue")}
+    return rows, totals
+
+
+def tracker_findings(*, plan=None, block=None, unit=None, status: str = "") -> QuerySet[Finding]:
+    return _findings_with_context(_tracker_findings(plan=plan, block=block, unit=unit, status=status)).order_by(
+        "owner_unit__block__order", "owner_unit__code", "deadline", "id"
+    )
+
+
+def tracker_export_rows(*, plan=None, block=None, unit=None, status: str = "") -> list[list]:
+    """Rows of the export, in the import's format: staff fill in `status` and `comment` and
+    upload the same sheet back."""
+    rows = []
+    for finding in tracker_findings(plan=plan, block=block, unit=unit, status=status):
+        rows.append(
+            [
+                finding.pk,
+                finding.owner_unit.code,
+                finding.owner_unit.name,
+                f"{finding.field}. {finding.get_field_display()}",
+                finding.text,
+                finding.recommendation,
+                finding.deadline.strftime("%d/%m/%Y") if finding.deadline else "",
+                finding.status,
+                finding.review_comment,
+            ]
+        )
+    return rows
+

@@ -1,0 +1,141 @@
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from units.models import Block
+
+from .models import Criterion, Period, format_score, parse_score
+
+
+class ScoreInput(forms.DecimalField):
+    """A number typed the Vietnamese way ('0,5') or the other ('0.5'), shown with a comma."""
+
+    widget = forms.TextInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 6)
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_score(value)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal):
+            return format_score(value).replace(".", ",")
+        return value
+
+
+DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}, format="%d/%m/%Y")
+
+
+class PeriodForm(forms.ModelForm):
+    class Meta:
+        model = Period
+        fields = (
+            ["year", "title", "legal_basis"]
+            + list(Period.DEADLINE_FIELDS.values())
+            + Period.BAND_FIELDS
+            + Period.HEAD_FIELDS
+        )
+        widgets = {name: DATE_WIDGET for name in Period.DEADLINE_FIELDS.values()} | {
+            "legal_basis": forms.Textarea(attrs={"rows": 3, "placeholder": "Ví dụ: Kế hoạch số 45/KH-UBND ngày 10/02/2024 của UBND tỉnh"}),
+        }
+        field_classes = {name: ScoreInput for name in Period.BAND_FIELDS + Period.HEAD_FIELDS}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].required = False
+        self.fields["title"].help_text = "Để trống: “Chỉ số cải cách hành chính năm …”."
+        if self.instance.pk:
+            del self.fields["year"]
+            self.fields["title"].required = True
+            self.fields["title"].help_text = ""
+
+    @property
+    def deadline_fields(self):
+        return [self[name] for name in Period.DEADLINE_FIELDS.values()]
+
+    @property
+    def band_fields(self):
+        return [self[name] for name in Period.BAND_FIELDS]
+
+    @property
+    def head_fields(self):
+        return [self[name] for name in Period.HEAD_FIELDS]
+
+
+class TransitionForm(forms.Form):
+    """Forward to the next phase, or back to an earlier one with a reason."""
+
+    action = forms.ChoiceField(choices=[("advance", "Chuyển tiếp"), ("reopen", "Mở lại")])
+    to_phase = forms.ChoiceField(label="Về giai đoạn", required=False, choices=[])
+    reason = forms.CharField(label="Lý do", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    expected_phase = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, period: Period, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_phase"].choices = [(p.value, p.label) for p in period.previous_phases]
+        self.initial.setdefault("expected_phase", period.phase)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "reopen":
+            if not data.get("to_phase"):
+                self.add_error("to_phase", "Chọn giai đoạn cần quay lại.")
+            if not (data.get("reason") or "").strip():
+                self.add_error("reason", "Cần nêu lý do khi đưa kỳ đánh giá trở lại giai đoạn trước.")
+        return data
+
+
+class CloneForm(forms.Form):
+    source = forms.ModelChoiceField(
+        label="Sao chép bộ chỉ số từ năm", queryset=Period.objects.order_by("-year"), to_field_name="year", empty_label=None
+    )
+    year = forms.IntegerField(label="Năm đánh giá mới", min_value=2000, max_value=2100)
+    title = forms.CharField(label="Tên kỳ đánh giá", required=False, help_text="Để trống: “Chỉ số cải cách hành chính năm …”.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].label_from_instance = lambda period: f"{period.year} — {period.title}"
+
+    def clean(self):
+        data = super().clean()
+        period = Period.objects.filter(year=data.get("year")).first()
+        if period is not None and (period.frameworks.exists() or not period.is_draft):
+            self.add_error("year", f"Năm {period.year} đã có kỳ đánh giá với bộ chỉ số.")
+        return data
+
+
+class CriterionForm(forms.ModelForm):
+    max_score = ScoreInput(label="Điểm tối đa", min_value=Decimal("0"))
+
+    class Meta:
+        model = Criterion
+        fields = ["title", "max_score", "kind", "rule", "guidance", "evidence_required", "na_allowed", "is_remediation"]
+        widgets = {
+            "title": forms.Textarea(attrs={"rows": 2}),
+            "rule": forms.Textarea(attrs={"rows": 2, "placeholder": "1=Đầy đủ, đúng hạn; 0,5=Chậm; 0=Không thực hiện"}),
+            "guidance": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def _post_clean(self):
+        # The form only reads what was typed; the service checks the node as a whole (its code
+        # comes from its place in the tree) and its errors are put back on the form by the view.
+        pass
+
+
+class AddFrameworkForm(forms.Form):
+    block = forms.ModelChoiceField(label="Khối", queryset=Block.objects.none(), empty_label=None)
+
+    def __init__(self, *args, period: Period, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["block"].queryset = Block.objects.filter(active=True).exclude(frameworks__period=period)
+

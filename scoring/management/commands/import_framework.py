@@ -1,0 +1,36 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from cchc.tabular import ImportRejected, read_table
+from scoring.services import FRAMEWORK_COLUMNS, REQUIRED_COLUMNS, ScoringError, framework_import
+
+from ._common import actor_option, resolve_actor
+
+
+class Command(BaseCommand):
+    help = (
+        "Nhập bộ chỉ số của một năm từ tệp CSV (UTF-8) hoặc XLSX: "
+        + ",".join(FRAMEWORK_COLUMNS)
+        + ". Bộ chỉ số của mỗi khối có trong tệp được thay thế toàn bộ; kỳ đánh giá chưa có sẽ được tạo ở giai đoạn dự thảo."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--year", type=int, required=True, help="Năm đánh giá, ví dụ 2024.")
+        actor_option(parser)
+
+    def handle(self, *args, file: Path, year: int, user: str | None, **options):
+        if not file.is_file():
+            raise CommandError(f"Không tìm thấy tệp {file}")
+        actor = resolve_actor(user)
+        try:
+            table = read_table(file.read_bytes(), file.name, FRAMEWORK_COLUMNS, required=REQUIRED_COLUMNS)
+            result = framework_import(table=table, year=year, actor=actor, source=file.name)
+        except ImportRejected as exc:
+            for error in exc.errors:
+                self.stderr.write(str(error))
+            raise CommandError(f"Tệp {file.name} có {len(exc.errors)} lỗi; không có dữ liệu nào được ghi.") from None
+        except ScoringError as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(self.style.SUCCESS(str(result)))

@@ -1,0 +1,385 @@
+"""Assessment periods (kỳ đánh giá) and the criteria frameworks (bộ chỉ số) of each block."""
+
+import re
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from cchc.tabular import parse_decimal
+
+CENT = Decimal("0.01")
+MAX_SCORE_LIMIT = Decimal("9999.99")
+CODE_RE = re.compile(r"^[1-9]\d{0,2}(\.[1-9]\d{0,2}){0,4}$")
+LEVEL_LABELS = {1: "Lĩnh vực", 2: "Tiêu chí", 3: "Tiêu chí thành phần"}
+
+
+def format_score(value: Decimal | None) -> str:
+    """The canonical text of a score: '1', '0.5', '0.75', '12' — no trailing zeros, dot decimal.
+
+    Export writes this form so that export → import → export gives the same bytes."""
+    if value is None:
+        return ""
+    text = f"{Decimal(value).normalize():f}"
+    return "0" if text in ("-0", "") else text
+
+
+def parse_score(text) -> Decimal:
+    """A score typed by a person ('0,5', '0.5', ' 1 ') or stored; ValueError with a Vietnamese message
+    when it is not a number with at most two decimals."""
+    value = text if isinstance(text, Decimal) else parse_decimal(str(text))
+    if value != value.quantize(CENT):
+        raise ValueError(f"Điểm '{text}' có quá hai chữ số thập phân.")
+    return value
+
+
+class Phase(models.TextChoices):
+    DRAFT = "draft", "Dự thảo"
+    SELF_ASSESSMENT = "self_assessment", "Tự đánh giá"
+    APPRAISAL = "appraisal", "Thẩm định"
+    EXPLANATION = "explanation", "Giải trình"
+    FINALIZATION = "finalization", "Hoàn thiện kết quả"
+    APPROVED = "approved", "Đã phê duyệt"
+
+
+PHASES = list(Phase)
+
+
+def _percent(default: str, verbose_name: str, help_text: str = ""):
+    return models.DecimalField(
+        verbose_name,
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(default),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text=help_text,
+    )
+
+
+class Period(models.Model):
+    """One year's assessment: its plan, its phase, its deadlines and the bands used to classify units.
+
+    Bands and head ratings are set per period because the province changes them by decision;
+    the defaults are those of the current rules (see docs: Xuất sắc ≥ 90 %, Tốt 80–<90 %, ...)."""
+
+    year = models.PositiveSmallIntegerField(
+        "năm đánh giá", unique=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    title = models.CharField("tên kỳ đánh giá", max_length=255)
+    legal_basis = models.TextField(
+        "căn cứ", blank=True, help_text="Số, ngày của kế hoạch, quyết định ban hành bộ chỉ số của năm."
+    )
+    phase = models.CharField("giai đoạn", max_length=20, choices=Phase.choices, default=Phase.DRAFT)
+
+    draft_deadline = models.DateField("hạn ban hành bộ chỉ số", null=True, blank=True)
+    self_assessment_deadline = models.DateField("hạn tự đánh giá", null=True, blank=True)
+    appraisal_deadline = models.DateField("hạn thẩm định", null=True, blank=True)
+    explanation_deadline = models.DateField("hạn giải trình", null=True, blank=True)
+    finalization_deadline = models.DateField("hạn hoàn thiện kết quả", null=True, blank=True)
+
+    band_excellent_min = _percent("90", "Xuất sắc: từ (%)")
+    band_good_min = _percent("80", "Tốt: từ (%)")
+    band_fair_min = _percent("70", "Khá: từ (%)")
+    band_average_min = _percent("50", "Trung bình: từ (%)", "Dưới mức này: Yếu.")
+    head_excellent_min = _percent("90", "Người đứng đầu hoàn thành xuất sắc: từ (%)")
+    head_good_min = _percent("80", "Người đứng đầu hoàn thành tốt: từ (%)")
+    head_done_min = _percent("50", "Người đứng đầu hoàn thành nhiệm vụ: từ (%)", "Dưới mức này: không hoàn thành nhiệm vụ.")
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    DEADLINE_FIELDS = {
+        Phase.DRAFT: "draft_deadline",
+        Phase.SELF_ASSESSMENT: "self_assessment_deadline",
+        Phase.APPRAISAL: "appraisal_deadline",
+        Phase.EXPLANATION: "explanation_deadline",
+        Phase.FINALIZATION: "finalization_deadline",
+    }
+    BAND_FIELDS = ["band_excellent_min", "band_good_min", "band_fair_min", "band_average_min"]
+    HEAD_FIELDS = ["head_excellent_min", "head_good_min", "head_done_min"]
+
+    class Meta:
+        verbose_name = "kỳ đánh giá"
+        verbose_name_plural = "kỳ đánh giá"
+        ordering = ["-year"]
+
+    def __str__(self):
+        return self.title or f"Chỉ số CCHC năm {self.year}"
+
+    def clean(self):
+        errors = {}
+        for fields, label in ((self.BAND_FIELDS, "xếp loại"), (self.HEAD_FIELDS, "đánh giá người đứng đầu")):
+            values = [getattr(self, f) for f in fields]
+            if all(v is not None for v in values) and any(a <= b for a, b in zip(values, values[1:])):
+                errors[fields[0]] = f"Các ngưỡng {label} phải giảm dần (mức cao hơn cần tỷ lệ cao hơn)."
+        dated = [(name, getattr(self, name)) for name in self.DEADLINE_FIELDS.values() if getattr(self, name)]
+        for (_, earlier), (name, later) in zip(dated, dated[1:]):
+            if later < earlier:
+                errors[name] = "Hạn của giai đoạn sau không được trước hạn của giai đoạn trước."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def phase_index(self) -> int:
+        return PHASES.index(Phase(self.phase))
+
+    @property
+    def next_phase(self) -> Phase | None:
+        index = self.phase_index
+        return PHASES[index + 1] if index + 1 < len(PHASES) else None
+
+    @property
+    def previous_phases(self) -> list[Phase]:
+        return PHASES[: self.phase_index]
+
+    @property
+    def is_draft(self) -> bool:
+        return self.phase == Phase.DRAFT
+
+    def deadline_for(self, phase: str):
+        field = self.DEADLINE_FIELDS.get(phase)
+        return getattr(self, field) if field else None
+
+    def phase_timeline(self) -> list[dict]:
+        """Every phase with its deadline and whether it is done, current or ahead, for the page."""
+        current = self.phase_index
+        return [
+            {
+                "phase": phase,
+                "label": phase.label,
+                "deadline": self.deadline_for(phase),
+                "state": "done" if i < current else "current" if i == current else "ahead",
+            }
+            for i, phase in enumerate(PHASES)
+        ]
+
+    def classify(self, index: Decimal) -> str:
+        """The classification band of an index (a percentage of the unit's own maximum)."""
+        for field, label in zip(self.BAND_FIELDS, ["Xuất sắc", "Tốt", "Khá", "Trung bình"]):
+            if index >= getattr(self, field):
+                return label
+        return "Yếu"
+
+    def head_rating(self, index: Decimal) -> str:
+        labels = ["Hoàn thành xuất sắc nhiệm vụ", "Hoàn thành tốt nhiệm vụ", "Hoàn thành nhiệm vụ"]
+        for field, label in zip(self.HEAD_FIELDS, labels):
+            if index >= getattr(self, field):
+                return label
+        return "Không hoàn thành nhiệm vụ"
+
+    def bands(self) -> list[tuple[str, str]]:
+        """(label, range) rows for display, e.g. ('Tốt', 'từ 80% đến dưới 90%')."""
+        return _ranges(["Xuất sắc", "Tốt", "Khá", "Trung bình", "Yếu"], [getattr(self, f) for f in self.BAND_FIELDS])
+
+    def head_bands(self) -> list[tuple[str, str]]:
+        labels = ["Hoàn thành xuất sắc", "Hoàn thành tốt", "Hoàn thành", "Không hoàn thành"]
+        return _ranges(labels, [getattr(self, f) for f in self.HEAD_FIELDS])
+
+
+def _ranges(labels: list[str], mins: list[Decimal]) -> list[tuple[str, str]]:
+    def pct(value):
+        return format_score(value).replace(".", ",") + "%"
+
+    rows = []
+    for i, label in enumerate(labels):
+        if i == 0:
+            rows.append((label, f"từ {pct(mins[0])} trở lên"))
+        elif i < len(mins):
+            rows.append((label, f"từ {pct(mins[i])} đến dưới {pct(mins[i - 1])}"))
+        else:
+            rows.append((label, f"dưới {pct(mins[-1])}"))
+    return rows
+
+
+class Framework(models.Model):
+    """The criteria of one block for one period (bộ chỉ số)."""
+
+    period = models.ForeignKey(Period, verbose_name="kỳ đánh giá", on_delete=models.CASCADE, related_name="frameworks")
+    block = models.ForeignKey("units.Block", verbose_name="khối", on_delete=models.PROTECT, related_name="frameworks")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "bộ chỉ số"
+        verbose_name_plural = "bộ chỉ số"
+        ordering = ["period", "block__order", "block__code"]
+        constraints = [models.UniqueConstraint(fields=["period", "block"], name="framework_one_per_block_and_period")]
+
+    def __str__(self):
+        return f"Bộ chỉ số {self.block.name} năm {self.period.year}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.period.phase == Phase.DRAFT
+
+
+class Kind(models.TextChoices):
+    SELF = "self", "Tự đánh giá, thẩm định"
+    SURVEY = "survey", "Điều tra xã hội học"
+    DEDUCTION = "deduction", "Điểm trừ"
+
+
+class Criterion(models.Model):
+    """A node of the framework: a field (1), a criterion (1.2) or a sub-criterion (1.2.3).
+
+    A parent's points are the sum of its children's, so only leaves are scored. Deduction nodes
+    are penalties subtracted from the total; their max is the largest penalty, outside the 100."""
+
+    framework = models.ForeignKey(Framework, verbose_name="bộ chỉ số", on_delete=models.CASCADE, related_name="criteria")
+    parent = models.ForeignKey(
+        "self", verbose_name="thuộc", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    code = models.CharField("mã", max_length=32)
+    title = models.CharField("nội dung", max_length=1000)
+    max_score = models.DecimalField(
+        "điểm tối đa", max_digits=6, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    kind = models.CharField("loại", max_length=12, choices=Kind.choices, default=Kind.SELF)
+    rule = models.TextField(
+        "cách chấm",
+        blank=True,
+        help_text="Để trống: chấm bất kỳ điểm nào từ 0 đến điểm tối đa. Hoặc liệt kê các mức, cách nhau bởi dấu chấm phẩy: "
+        "1=Đầy đủ, đúng hạn; 0,5=Chậm; 0=Không thực hiện",
+    )
+    guidance = models.TextField("hướng dẫn chấm, tài liệu kiểm chứng", blank=True)
+    evidence_required = models.BooleanField("bắt buộc tài liệu kiểm chứng", default=False)
+    na_allowed = models.BooleanField("có thể không áp dụng", default=False)
+    is_remediation = models.BooleanField(
+        "tiêu chí khắc phục tồn tại, hạn chế",
+        default=False,
+        help_text="Chấm kết quả khắc phục tồn tại, hạn chế phát hiện qua thẩm định, kiểm tra năm trước.",
+    )
+    order = models.PositiveIntegerField("thứ tự", default=0)
+
+    class Meta:
+        verbose_name = "tiêu chí"
+        verbose_name_plural = "tiêu chí"
+        ordering = ["framework", "order", "id"]
+        constraints = [models.UniqueConstraint(fields=["framework", "code"], name="criterion_code_unique_in_framework")]
+
+    def __str__(self):
+        return f"{self.code}. {self.title}"
+
+    @property
+    def level(self) -> int:
+        return self.code.count(".") + 1
+
+    @property
+    def level_label(self) -> str:
+        return LEVEL_LABELS.get(self.level, LEVEL_LABELS[3])
+
+    @property
+    def parent_code(self) -> str:
+        return self.code.rpartition(".")[0]
+
+    @property
+    def is_deduction(self) -> bool:
+        return self.kind == Kind.DEDUCTION
+
+    def allowed_values(self) -> list[tuple[Decimal, str]]:
+        """The levels of the rule, highest first: [(Decimal('1'), 'Đầy đủ, đúng hạn'), ...].
+        Empty when any value from 0 to the max is allowed. ValueError if the rule is malformed."""
+        return parse_rule(self.rule)
+
+    def check_score(self, value) -> Decimal:
+        """The score as a Decimal of two places, or ValidationError with a Vietnamese message when
+        the rule or the max does not allow it. '0,5' and '0.5' are both accepted."""
+        try:
+            score = parse_score(value)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+        if score < 0:
+            raise ValidationError(f"Điểm của tiêu chí {self.code} không được âm.")
+        if score > self.max_score:
+            raise ValidationError(
+                f"Điểm {format_score(score)} vượt điểm tối đa {format_score(self.max_score)} của tiêu chí {self.code}."
+            )
+        levels = self.allowed_values()
+        if levels and score not in {v for v, _ in levels}:
+            allowed = ", ".join(format_score(v) for v, _ in levels)
+            raise ValidationError(f"Tiêu chí {self.code} chỉ chấm một trong các mức: {allowed}.")
+        return score.quantize(CENT)
+
+    def field_problems(self) -> list[tuple[str, str]]:
+        """Problems of this row alone, as (field, message); the tree checks sums across rows."""
+        problems = []
+        if not self.code:
+            problems.append(("code", "Chưa có mã tiêu chí."))
+        elif not CODE_RE.match(self.code):
+            problems.append(("code", f"Mã '{self.code}' không hợp lệ: dùng các số cách nhau bởi dấu chấm, ví dụ 1, 1.2, 1.2.3."))
+        if not (self.title or "").strip():
+            problems.append(("title", "Chưa có nội dung tiêu chí."))
+        if self.max_score is None:
+            return problems + [("max_score", "Chưa có điểm tối đa.")]
+        if self.max_score < 0:
+            problems.append(("max_score", "Điểm tối đa không được âm."))
+        elif self.max_score > MAX_SCORE_LIMIT:
+            problems.append(("max_score", "Điểm tối đa quá lớn."))
+        elif self.max_score != self.max_score.quantize(CENT):
+            problems.append(("max_score", "Điểm tối đa có quá hai chữ số thập phân."))
+        if self.kind not in Kind.values:
+            problems.append(("kind", f"Loại '{self.kind}' không hợp lệ (self, survey hoặc deduction)."))
+        try:
+            levels = parse_rule(self.rule)
+        except ValueError as exc:
+            problems.append(("rule", str(exc)))
+        else:
+            if levels and self.max_score is not None:
+                above = [v for v, _ in levels if v > self.max_score]
+                if above:
+                    problems.append(
+                        ("rule", f"Mức điểm {format_score(above[0])} của cách chấm vượt điểm tối đa {format_score(self.max_score)}.")
+                    )
+                elif levels[0][0] != self.max_score:
+                    problems.append(
+                        ("rule", f"Mức cao nhất của cách chấm ({format_score(levels[0][0])}) phải bằng điểm tối đa {format_score(self.max_score)}.")
+                    )
+        return problems
+
+    def clean(self):
+        problems = self.field_problems()
+        if problems:
+            errors: dict[str, list[str]] = {}
+            for name, message in problems:
+                errors.setdefault(name, []).append(message)
+            raise ValidationError(errors)
+
+
+def parse_rule(text: str) -> list[tuple[Decimal, str]]:
+    """'1=Đầy đủ; 0,5=Chậm; 0=Không' → [(1, 'Đầy đủ'), (0.5, 'Chậm'), (0, 'Không')], highest first.
+
+    Levels are separated by ';' or line breaks. The decimal comma is allowed because the value is
+    before the first '=' and labels may contain commas. ValueError with a Vietnamese message."""
+    levels: list[tuple[Decimal, str]] = []
+    seen: set[Decimal] = set()
+    for part in re.split(r"[;\n]", text or ""):
+        part = part.strip()
+        if not part:
+            continue
+        value_text, sep, label = part.partition("=")
+        if not sep:
+            raise ValueError(f"Mức '{part}' thiếu dấu '=' (viết dạng điểm=mô tả, ví dụ 0,5=Chậm).")
+        try:
+            value = parse_score(value_text.strip())
+        except ValueError:
+            raise ValueError(f"Mức '{part}': '{value_text.strip()}' không phải là số điểm hợp lệ.") from None
+        if value < 0:
+            raise ValueError(f"Mức '{part}': điểm không được âm.")
+        label = " ".join(label.split())
+        if not label:
+            raise ValueError(f"Mức '{part}' chưa có mô tả.")
+        if value in seen:
+            raise ValueError(f"Mức điểm {format_score(value)} bị lặp trong cách chấm.")
+        seen.add(value)
+        levels.append((value, label))
+    return sorted(levels, key=lambda level: level[0], reverse=True)
+
+
+def format_rule(levels: list[tuple[Decimal, str]]) -> str:
+    """The canonical rule text, highest level first: '1=Đầy đủ; 0.5=Chậm; 0=Không'."""
+    return "; ".join(f"{format_score(value)}={label}" for value, label in levels)
+
+
+def normalize_rule(text: str) -> str:
+    return format_rule(parse_rule(text))

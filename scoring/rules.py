@@ -1,0 +1,21 @@
+"""Who may see and change periods and frameworks (django-rules). Object scope is enforced in the
+views' `_get_<obj>_for_user` helpers: a framework outside a user's scope answers 404."""
+
+import rules
+
+from units.rules import is_council_member, is_inspector, is_leader, is_staff_member, is_unit_editor
+
+
+@rules.predicate
+def is_of_framework_block(user, framework):
+    # A unit's CCHC contact self-assesses against the framework of their own block, and only that.
+    unit = getattr(user, "unit", None)
+    return framework is not None and unit is not None and unit.block_id == framework.block_id
+
+
+can_see_all_frameworks = is_staff_member | is_council_member | is_leader | is_inspector
+
+rules.add_perm("scoring.view_periods", can_see_all_frameworks | is_unit_editor)
+rules.add_perm("scoring.view_framework", can_see_all_frameworks | (is_unit_editor & is_of_framework_block))
+rules.add_perm("scoring.manage_periods", is_staff_member)
+rules.add_perm("scoring.edit_framework", is_staff_member)

@@ -1,0 +1,553 @@
+"""Writes to periods and frameworks. Every change is audited.
+
+A framework can change only while its period is in `draft`: once units self-assess against it,
+a changed max or rule would silently change the meaning of scores already given."""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.forms.models import model_to_dict
+
+from audit.services import audit_log, diff_fields
+from cchc.tabular import ImportRejected, RowError, Table
+from units.models import Block
+from units.text import fold, nfc
+
+from .models import PHASES, Criterion, Framework, Kind, Period, Phase, format_score, normalize_rule, parse_score
+from .selectors import FRAMEWORK_COLUMNS, framework_trees_for_period
+from .tree import attach_children, framework_total, tree_problems, vn
+
+REQUIRED_COLUMNS = {"block", "code", "title", "max_score"}
+PERIOD_FIELDS = (
+    ["title", "legal_basis"] + list(Period.DEADLINE_FIELDS.values()) + Period.BAND_FIELDS + Period.HEAD_FIELDS
+)
+CRITERION_FIELDS = ["title", "max_score", "kind", "rule", "guidance", "evidence_required", "na_allowed", "is_remediation"]
+LOCKED_MESSAGE = "Kỳ đánh giá đã qua giai đoạn dự thảo, không thể sửa bộ chỉ số."
+
+
+class ScoringError(Exception):
+    """A refused change, with a Vietnamese message to show as is."""
+
+
+class FrameworkLocked(ScoringError):
+    def __init__(self, message: str = LOCKED_MESSAGE):
+        super().__init__(message)
+
+
+class PhaseError(ScoringError):
+    pass
+
+
+# --- Periods ----------------------------------------------------------------------------------
+
+
+def _period_snapshot(period: Period) -> dict:
+    return model_to_dict(period, fields=["year", "phase"] + PERIOD_FIELDS)
+
+
+@transaction.atomic
+def period_create(*, actor, year: int, title: str = "", **fields) -> Period:
+    period = Period(year=year, title=nfc(title) or f"Chỉ số cải cách hành chính năm {year}", **fields)
+    period.full_clean()
+    period.save()
+    audit_log(actor=actor, action="period.create", target=period, changes=diff_fields({}, _period_snapshot(period)))
+    return period
+
+
+@transaction.atomic
+def period_update(*, actor, period: Period, **fields) -> Period:
+    """Title, legal basis, deadlines, bands and thresholds. Frozen once the index is approved:
+    the approval decision published the bands that were applied."""
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    if period.phase == Phase.APPROVED:
+        raise PhaseError("Kỳ đánh giá đã được phê duyệt, không thể sửa thông tin. Hãy mở lại kỳ đánh giá (nêu lý do) nếu cần.")
+    before = _period_snapshot(period)
+    for name, value in fields.items():
+        if name not in PERIOD_FIELDS:
+            raise ValueError(f"{name} is not editable")
+        setattr(period, name, nfc(value) if isinstance(value, str) else value)
+    period.full_clean()
+    changes = diff_fields(before, _period_snapshot(period))
+    if changes:
+        period.save()
+        audit_log(actor=actor, action="period.update", target=period, changes=changes)
+    return period
+
+
+def _check_ready_to_open(period: Period) -> None:
+    """Self-assessment may open only on frameworks that add up: units score against them."""
+    trees = framework_trees_for_period(period)
+    if not trees:
+        raise PhaseError("Kỳ đánh giá chưa có bộ chỉ số nào; hãy nhập hoặc tạo bộ chỉ số cho từng khối trước khi chuyển sang tự đánh giá.")
+    broken = [f"{tree.framework.block.name} ({len(tree.problems)} lỗi)" for tree in trees if tree.problems]
+    if broken:
+        raise PhaseError("Chưa thể chuyển sang tự đánh giá: bộ chỉ số còn lỗi — " + "; ".join(broken) + ".")
+
+
+def _set_phase(*, actor, period: Period, to_phase: Phase, reason: str) -> Period:
+    old = period.phase
+    period.phase = to_phase
+    period.save(update_fields=["phase", "updated_at"])
+    audit_log(actor=actor, action="period.phase", target=period, changes={"phase": [old, str(to_phase)]}, reason=reason)
+    return period
+
+
+def _lock_period(period: Period, expected_phase: str | None) -> Period:
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    # A second click on a page loaded before the first one took effect must not skip a phase.
+    if expected_phase and period.phase != expected_phase:
+        raise PhaseError(f"Kỳ đánh giá đã chuyển sang giai đoạn {period.get_phase_display()}; hãy tải lại trang.")
+    return period
+
+
+@transaction.atomic
+def period_advance(*, actor, period: Period, reason: str = "", expected_phase: str | None = None) -> Period:
+    """Move the period to its next phase.
+
+    Moving on does not wait for late units: what they entered stands as it is, exactly as when
+    the deadline passes (the plan's deadlines are binding, units are told them in advance)."""
+    period = _lock_period(period, expected_phase)
+    to_phase = period.next_phase
+    if to_phase is None:
+        raise PhaseError("Kỳ đánh giá đã được phê duyệt; không còn giai đoạn tiếp theo.")
+    if period.phase == Phase.DRAFT:
+        _check_ready_to_open(period)
+    return _set_phase(actor=actor, period=period, to_phase=to_phase, reason=nfc(reason))
+
+
+@transaction.atomic
+def period_reopen(*, actor, period: Period, to_phase: str, reason: str, expected_phase: str | None = None) -> Period:
+    """Move the period back to an earlier phase (for example to correct the framework, or to let
+    the council review again). The reason is kept in the audit log for the units to see."""
+    period = _lock_period(period, expected_phase)
+    reason = nfc(reason)
+    if not reason:
+        raise PhaseError("Cần nêu lý do khi đưa kỳ đánh giá trở lại giai đoạn trước.")
+    try:
+        target = Phase(to_phase)
+    except ValueError:
+        raise PhaseError(f"Giai đoạn '{to_phase}' không tồn tại.") from None
+    if target not in period.previous_phases:
+        raise PhaseError(f"Chỉ có thể đưa kỳ đánh giá về một giai đoạn trước giai đoạn {period.get_phase_display()}.")
+    return _set_phase(actor=actor, period=period, to_phase=target, reason=reason)
+
+
+def period_move(*, actor, period: Period, to_phase: str, reason: str = "") -> Period:
+    """Forward one phase at a time through `period_advance` (so every check and audit row of the
+    page happens), or back through `period_reopen`."""
+    try:
+        target = Phase(to_phase)
+    except ValueError:
+        raise PhaseError(f"Giai đoạn '{to_phase}' không tồn tại (các giai đoạn: {', '.join(Phase.values)}).") from None
+    period = Period.objects.get(pk=period.pk)
+    if target == period.phase:
+        raise PhaseError(f"Kỳ đánh giá đã ở giai đoạn {target.label}.")
+    if PHASES.index(target) < period.phase_index:
+        return period_reopen(actor=actor, period=period, to_phase=target, reason=reason)
+    with transaction.atomic():
+        while period.phase != target:
+            period = period_advance(actor=actor, period=period, reason=reason)
+    return period
+
+
+def _shift_year(date: datetime.date | None, years: int) -> datetime.date | None:
+    if date is None:
+        return None
+    try:
+        return date.replace(year=date.year + years)
+    except ValueError:  # 29 February
+        return date.replace(year=date.year + years, day=28)
+
+
+@transaction.atomic
+def period_clone(*, actor, source: Period, year: int, title: str = "") -> Period:
+    """Start a year from an earlier one: a new draft period with a copy of every active block's
+    tree, the same bands, and the deadlines moved by the difference in years, to be edited."""
+    source = Period.objects.get(pk=source.pk)
+    if source.year == year:
+        raise ScoringError("Năm của kỳ đánh giá mới phải khác năm được sao chép.")
+    period = Period.objects.select_for_update().filter(year=year).first()
+    if period is not None:
+        if period.phase != Phase.DRAFT:
+            raise FrameworkLocked()
+        if period.frameworks.exists():
+            raise ScoringError(f"Kỳ đánh giá năm {year} đã có bộ chỉ số; không thể sao chép đè lên.")
+    else:
+        years = year - source.year
+        fields = {name: getattr(source, name) for name in Period.BAND_FIELDS + Period.HEAD_FIELDS}
+        fields.update({name: _shift_year(getattr(source, name), years) for name in Period.DEADLINE_FIELDS.values()})
+        period = period_create(actor=actor, year=year, title=title, **fields)
+    trees = framework_trees_for_period(source)
+    for tree in trees:
+        # Blocks abolished since (the district level after 07/2025) do not come back.
+        if not tree.framework.block.active:
+            continue
+        framework = Framework.objects.create(period=period, block=tree.framework.block)
+        copies = {}
+        for node in tree.rows:
+            copies[node.pk] = Criterion(
+                framework=framework,
+                code=node.code,
+                title=node.title,
+                max_score=node.max_score,
+                kind=node.kind,
+                rule=node.rule,
+                guidance=node.guidance,
+                evidence_required=node.evidence_required,
+                na_allowed=node.na_allowed,
+                is_remediation=node.is_remediation,
+                order=node.order,
+            )
+        _bulk_create_tree(
+            [(copies[node.pk], copies.get(node.parent_id)) for node in tree.rows]
+        )
+        audit_log(
+            actor=actor,
+            action="framework.clone",
+            target=framework,
+            changes={"source": [None, source.year], "criteria": [0, len(copies)]},
+        )
+    audit_log(actor=actor, action="period.clone", target=period, changes={"source": [None, source.year]})
+    return period
+
+
+def _bulk_create_tree(pairs: list[tuple[Criterion, Criterion | None]]) -> None:
+    """Insert (node, parent) pairs level by level: a parent has its id before its children go in."""
+    by_level: dict[int, list[Criterion]] = {}
+    for node, parent in pairs:
+        node.parent = parent
+        by_level.setdefault(node.level, []).append(node)
+    for level in sorted(by_level):
+        Criterion.objects.bulk_create(by_level[level])
+
+
+# --- Frameworks and their criteria ------------------------------------------------------------
+
+
+def _lock_draft(period_id: int) -> Period:
+    # The period row is the lock shared with period_advance: an edit and a phase change cannot
+    # interleave, so no edit lands after self-assessment has opened.
+    period = Period.objects.select_for_update().get(pk=period_id)
+    if period.phase != Phase.DRAFT:
+        raise FrameworkLocked()
+    return period
+
+
+@transaction.atomic
+def framework_create(*, actor, period: Period, block: Block) -> Framework:
+    """An empty framework for a block, to be filled in the browser."""
+    _lock_draft(period.pk)
+    if Framework.objects.filter(period=period, block=block).exists():
+        raise ScoringError(f"Kỳ đánh giá năm {period.year} đã có bộ chỉ số của {block.name}.")
+    framework = Framework.objects.create(period=period, block=block)
+    audit_log(actor=actor, action="framework.create", target=framework)
+    return framework
+
+
+@transaction.atomic
+def framework_delete(*, actor, framework: Framework) -> None:
+    """Drop a block from a draft period (a block that no longer exists that year)."""
+    period = _lock_draft(framework.period_id)
+    count = framework.criteria.count()
+    audit_log(actor=actor, action="framework.delete", target=period, changes={"framework": [framework.block.name, None], "criteria": [count, 0]})
+    framework.delete()
+
+
+def _criterion_snapshot(criterion: Criterion) -> dict:
+    return model_to_dict(criterion, fields=["code"] + CRITERION_FIELDS)
+
+
+def _clean_fields(fields: dict) -> dict:
+    unknown = set(fields) - set(CRITERION_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {', '.join(sorted(unknown))}")
+    cleaned = {}
+    for name, value in fields.items():
+        if name in ("title", "guidance"):
+            value = nfc(value)
+        if name == "rule":
+            try:
+                value = normalize_rule(value)
+            except ValueError as exc:
+                raise ValidationError({"rule": str(exc)}) from None
+        if name == "max_score" and not isinstance(value, Decimal):
+            try:
+                value = parse_score(value)
+            except ValueError as exc:
+                raise ValidationError({"max_score": str(exc)}) from None
+        cleaned[name] = value
+    return cleaned
+
+
+@transaction.atomic
+def criterion_create(*, actor, framework: Framework, parent: Criterion | None = None, **fields) -> Criterion:
+    """Add a node as the last child of `parent` (a field when there is none), numbered after its
+    last sibling."""
+    _lock_draft(framework.period_id)
+    if parent is not None and parent.framework_id != framework.pk:
+        raise ScoringError("Tiêu chí cha không thuộc bộ chỉ số này.")
+    siblings = list(Criterion.objects.filter(framework=framework, parent=parent).values_list("code", "order"))
+    number = max((int(code.rpartition(".")[2]) for code, _ in siblings), default=0) + 1
+    code = f"{parent.code}.{number}" if parent else str(number)
+    order = max((order for _, order in siblings), default=0) + 1
+    criterion = Criterion(framework=framework, parent=parent, code=code, order=order, **_clean_fields(fields))
+    criterion.clean()
+    criterion.save()
+    audit_log(actor=actor, action="criterion.create", target=framework, changes=diff_fields({}, _criterion_snapshot(criterion)))
+    return criterion
+
+
+@transaction.atomic
+def criterion_update(*, actor, criterion: Criterion, **fields) -> Criterion:
+    """Change a node's own fields; sums are not refused here but flagged on the tree, since a
+    framework is brought back into balance one edit at a time."""
+    _lock_draft(criterion.framework.period_id)
+    criterion = Criterion.objects.select_for_update().select_related("framework").get(pk=criterion.pk)
+    before = _criterion_snapshot(criterion)
+    for name, value in _clean_fields(fields).items():
+        setattr(criterion, name, value)
+    criterion.clean()
+    changes = diff_fields(before, _criterion_snapshot(criterion))
+    if changes:
+        criterion.save()
+        changes["code"] = [criterion.code, criterion.code]
+        audit_log(actor=actor, action="criterion.update", target=criterion.framework, changes=changes)
+    return criterion
+
+
+def _renumber_children(framework: Framework, parent_id: int | None) -> None:
+    """Number the children of `parent_id` 1, 2, 3 … in their order, and their subtrees after
+    them, so that the codes keep matching the order people read."""
+    nodes = list(Criterion.objects.filter(framework=framework).order_by("order", "pk"))
+    roots = attach_children(nodes, parent_of=lambda c: c.parent_id, key_of=lambda c: c.pk)
+    by_pk = {node.pk: node for node in nodes}
+    siblings = roots if parent_id is None else by_pk[parent_id].tree_children
+    prefix = "" if parent_id is None else by_pk[parent_id].code + "."
+    changed: list[tuple[Criterion, str]] = []
+
+    def assign(node: Criterion, code: str) -> None:
+        if node.code != code:
+            changed.append((node, code))
+        for i, child in enumerate(node.tree_children, start=1):
+            assign(child, f"{code}.{i}")
+
+    for i, node in enumerate(siblings, start=1):
+        node.order = i
+        assign(node, f"{prefix}{i}")
+    Criterion.objects.bulk_update(siblings, ["order"])
+    if changed:
+        # Two steps because (framework, code) is unique and checked row by row: swapping 1.1 and
+        # 1.2 in one statement would collide.
+        for node, _ in changed:
+            node.code = f"~{node.pk}"
+        Criterion.objects.bulk_update([node for node, _ in changed], ["code"])
+        for node, code in changed:
+            node.code = code
+        Criterion.objects.bulk_update([node for node, _ in changed], ["code"])
+
+
+@transaction.atomic
+def criterion_delete(*, actor, criterion: Criterion) -> None:
+    """Delete a node with its subtree; the siblings after it move up a number."""
+    framework = criterion.framework
+    _lock_draft(framework.period_id)
+    criterion = Criterion.objects.select_for_update().get(pk=criterion.pk)
+    descendants = Criterion.objects.filter(framework=framework, code__startswith=criterion.code + ".").count()
+    audit_log(
+        actor=actor,
+        action="criterion.delete",
+        target=framework,
+        changes={"code": [criterion.code, None], "title": [criterion.title, None], "descendants": [descendants, 0]},
+    )
+    parent_id = criterion.parent_id
+    criterion.delete()
+    _renumber_children(framework, parent_id)
+
+
+@transaction.atomic
+def criterion_move(*, actor, criterion: Criterion, direction: str) -> Criterion:
+    """Swap a node with its neighbour among its siblings ('up' or 'down'); codes follow."""
+    if direction not in ("up", "down"):
+        raise ValueError(direction)
+    framework = criterion.framework
+    _lock_draft(framework.period_id)
+    criterion = Criterion.objects.select_for_update().get(pk=criterion.pk)
+    siblings = list(Criterion.objects.filter(framework=framework, parent_id=criterion.parent_id).order_by("order", "pk"))
+    index = next(i for i, node in enumerate(siblings) if node.pk == criterion.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(siblings):
+        return criterion
+    old_code = criterion.code
+    siblings[index], siblings[other] = siblings[other], siblings[index]
+    for i, node in enumerate(siblings, start=1):
+        node.order = i
+    Criterion.objects.bulk_update(siblings, ["order"])
+    _renumber_children(framework, criterion.parent_id)
+    criterion.refresh_from_db()
+    audit_log(actor=actor, action="criterion.move", target=framework, changes={"code": [old_code, criterion.code]})
+    return criterion
+
+
+# --- Import -----------------------------------------------------------------------------------
+
+TRUE_WORDS = {"yes", "y", "có", "co", "x", "1", "true", "đúng"}
+FALSE_WORDS = {"", "no", "n", "không", "khong", "0", "false", "sai"}
+REMEDIATION_PREFIX = "ket qua khac phuc"
+
+
+@dataclass
+class ImportResult:
+    period: Period
+    period_created: bool = False
+    frameworks: list[tuple[str, int, Decimal]] = field(default_factory=list)  # (block name, criteria, total)
+
+    def __str__(self):
+        parts = [f"{name}: {count} tiêu chí, tổng {vn(total)} điểm" for name, count, total in self.frameworks]
+        created = " (đã tạo kỳ đánh giá mới)" if self.period_created else ""
+        return f"Đã nhập bộ chỉ số năm {self.period.year}{created} — " + "; ".join(parts) + "."
+
+
+def _parse_bool(text: str) -> bool | None:
+    word = text.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    return None
+
+
+def _parse_rows(table: Table, blocks: dict[str, Block]) -> tuple[dict[str, list[Criterion]], list[RowError]]:
+    """Turn each row into an unsaved Criterion (with `_row`), grouped by block, and list the
+    problems of each row on its own."""
+    errors: list[RowError] = []
+    by_block: dict[str, list[Criterion]] = {}
+    first_row: dict[tuple[str, str], int] = {}
+    for index, (number, row) in enumerate(table.rows, start=1):
+        bad: set[str] = set()
+        block_code = row["block"].strip()
+        if not block_code:
+            errors.append(RowError(number, "block", "Chưa có mã khối."))
+            bad.add("block")
+        elif block_code not in blocks:
+            errors.append(RowError(number, "block", f"Khối '{block_code}' không tồn tại (các khối: {', '.join(sorted(blocks))})."))
+            bad.add("block")
+        node = Criterion(code=row["code"].strip(), title=nfc(row["title"]), guidance=nfc(row["guidance"]), order=index)
+        node._row = number
+        try:
+            node.max_score = parse_score(row["max_score"])
+        except ValueError as exc:
+            node.max_score = None
+            errors.append(RowError(number, "max_score", str(exc)))
+            bad.add("max_score")
+        node.kind = row["kind"].strip().lower() or Kind.SELF
+        try:
+            node.rule = normalize_rule(row["rule"])
+        except ValueError as exc:
+            node.rule = ""
+            errors.append(RowError(number, "rule", str(exc)))
+            bad.add("rule")
+        for name in ("evidence_required", "na_allowed"):
+            value = _parse_bool(row[name])
+            if value is None:
+                errors.append(RowError(number, name, f"'{row[name]}' không hợp lệ: dùng yes hoặc no."))
+                value = False
+            setattr(node, name, value)
+        node.is_remediation = fold(node.title).startswith(REMEDIATION_PREFIX)
+        for column, message in node.field_problems():
+            if column not in bad and not (column == "max_score" and node.max_score is None):
+                errors.append(RowError(number, column, message))
+                bad.add(column)
+        if "block" in bad:
+            continue
+        key = (block_code, node.code)
+        if node.code and key in first_row:
+            errors.append(RowError(number, "code", f"Mã '{node.code}' bị trùng với dòng {first_row[key]} (cùng khối {block_code})."))
+            continue
+        first_row[key] = number
+        node._valid_code = "code" not in bad
+        by_block.setdefault(block_code, []).append(node)
+    return by_block, errors
+
+
+def _check_tree(nodes: list[Criterion]) -> tuple[list[Criterion], list[RowError]]:
+    errors = []
+    linked = [node for node in nodes if node._valid_code]
+    codes = {node.code: node for node in linked}
+    for node in linked:
+        if node.parent_code and node.parent_code not in codes:
+            errors.append(
+                RowError(node._row, "code", f"Không tìm thấy tiêu chí cha '{node.parent_code}' của {node.code} trong tệp (mã cha suy ra từ mã tiêu chí).")
+            )
+    roots = attach_children(linked, parent_of=lambda c: c.parent_code, key_of=lambda c: c.code)
+    for problem in tree_problems(roots):
+        if problem.node is None:
+            continue
+        errors.append(RowError(problem.node._row, problem.column, problem.message))
+        parent = problem.node
+        for child in problem.related:
+            errors.append(
+                RowError(
+                    child._row,
+                    "max_score",
+                    f"{child.code} ({vn(child.max_score)} điểm) là tiêu chí con của {parent.code} (dòng {parent._row}); "
+                    f"tổng điểm các tiêu chí con {vn(parent.children_total)} khác điểm tối đa {vn(parent.max_score)} của {parent.code}.",
+                )
+            )
+    return roots, errors
+
+
+@transaction.atomic
+def framework_import(*, table: Table, year: int, actor, source: str = "") -> ImportResult:
+    """Replace, for every block in the file, that block's framework of `year` by the file's rows.
+
+    The whole file is checked first; on any error nothing is written and every error is listed
+    with its row and column. The period is created (in draft) if the year has none yet."""
+    if not 2000 <= year <= 2100:
+        raise ImportRejected([RowError(0, "", f"Năm {year} không hợp lệ.")])
+    period = Period.objects.select_for_update().filter(year=year).first()
+    if period is not None and period.phase != Phase.DRAFT:
+        raise FrameworkLocked(
+            f"Kỳ đánh giá năm {year} đang ở giai đoạn {period.get_phase_display()}, đã qua giai đoạn dự thảo: không thể nhập bộ chỉ số."
+        )
+    if not table.rows:
+        raise ImportRejected([RowError(0, "", "Tệp không có dòng tiêu chí nào.")])
+    blocks = {block.code: block for block in Block.objects.all()}
+    by_block, errors = _parse_rows(table, blocks)
+    trees = {}
+    for block_code, nodes in by_block.items():
+        trees[block_code], tree_errors = _check_tree(nodes)
+        errors.extend(tree_errors)
+    if errors:
+        order = {name: i for i, name in enumerate(FRAMEWORK_COLUMNS)}
+        raise ImportRejected(sorted(set(errors), key=lambda e: (e.row, order.get(e.column, -1), e.message)))
+
+    created = period is None
+    if created:
+        period = period_create(actor=actor, year=year)
+    result = ImportResult(period=period, period_created=created)
+    for block_code, nodes in sorted(by_block.items(), key=lambda item: (blocks[item[0]].order, item[0])):
+        framework, _ = Framework.objects.get_or_create(period=period, block=blocks[block_code])
+        old = list(framework.criteria.filter(parent__isnull=True).values_list("max_score", "kind"))
+        old_count = framework.criteria.count()
+        framework.criteria.all().delete()
+        codes = {node.code: node for node in nodes}
+        for node in nodes:
+            node.framework = framework
+        _bulk_create_tree([(node, codes.get(node.parent_code)) for node in nodes])
+        total = framework_total(trees[block_code])
+        audit_log(
+            actor=actor,
+            action="framework.import",
+            target=framework,
+            changes={
+                "criteria": [old_count, len(nodes)],
+                "total": [format_score(sum((m for m, k in old if k != Kind.DEDUCTION), Decimal("0"))), format_score(total)],
+            },
+            reason=source,
+        )
+        result.frameworks.append((blocks[block_code].name, len(nodes), total))
+    return result
+

@@ -23,6 +23,21 @@ def require_or_skip(condition: bool, reason: str):
     pytest.skip(reason)
 
 
+_skipped: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped:
+        _skipped.append(report.nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    # In CI every test must run: a skip there means something the product needs was missing.
+    if REQUIRE_SERVICES and _skipped and exitstatus == 0:
+        session.exitstatus = 1
+        print(f"\n{len(_skipped)} test(s) skipped with CCHC_REQUIRE_SERVICES=1: " + ", ".join(_skipped[:10]))
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _fast_password_hasher():
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -150,6 +150,22 @@ class ConclusionForm(forms.Form):
     summary = forms.CharField(label="Nội dung kết luận chung", required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
 
+class CriterionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, criterion):
+        title = criterion.title if len(criterion.title) <= 90 else criterion.title[:89] + "…"
+        return f"{criterion.framework.block.name} · {criterion.code}. {title}"
+
+
+def criteria_for_visit(visit: Visit):
+    """Criteria of the inspection year's frameworks for the blocks of the units visited."""
+    from scoring.models import Criterion
+
+    blocks = {visit.unit.block_id, *(u.block_id for u in visit.also_units.all())}
+    return Criterion.objects.filter(framework__period__year=visit.plan.year, framework__block_id__in=blocks).select_related(
+        "framework__block"
+    ).order_by("framework__block__order", "framework_id", "order", "id")
+
+
 class FindingForm(forms.ModelForm):
     """Quick entry at or right after a visit. Recommendation, severity, owner and deadline only
     apply to shortcomings; the page hides them for a strength."""
@@ -158,7 +174,7 @@ class FindingForm(forms.ModelForm):
 
     class Meta:
         model = Finding
-        fields = ["field", "kind", "text", "recommendation", "severity", "owner_unit", "deadline"]
+        fields = ["field", "kind", "text", "recommendation", "severity", "owner_unit", "deadline", "criterion"]
         widgets = {
             "kind": forms.RadioSelect,
             "severity": forms.RadioSelect,
@@ -181,6 +197,21 @@ class FindingForm(forms.ModelForm):
         self.fields["owner_unit"].queryset = Unit.objects.filter(
             pk__in=[visit.unit_id, *[u.pk for u in visit.also_units.all()]]
         ).order_by("parent_id", "code")
+        self.fields["criterion"] = CriterionChoiceField(
+            label="Tiêu chí liên quan (không bắt buộc)",
+            queryset=criteria_for_visit(visit),
+            required=False,
+            empty_label="— Không gắn với tiêu chí cụ thể —",
+            help_text="Tiêu chí của Chỉ số CCHC năm kiểm tra mà tồn tại này ảnh hưởng; Hội đồng thẩm định sẽ thấy khi chấm.",
+        )
+        # In code order (1.2 before 1.10), which the database cannot sort by.
+        criteria = sorted(
+            self.fields["criterion"].queryset,
+            key=lambda c: (c.framework.block.order, c.framework_id, [int(part) for part in c.code.split(".")]),
+        )
+        self.fields["criterion"].choices = [("", self.fields["criterion"].empty_label)] + [
+            (c.pk, self.fields["criterion"].label_from_instance(c)) for c in criteria
+        ]
         if not self.instance.pk:
             self.initial.setdefault("kind", Finding.Kind.SHORTCOMING)
             self.initial.setdefault("severity", Finding.Severity.MEDIUM)

@@ -212,6 +212,15 @@ class Finding(models.Model):
     severity = models.CharField("mức độ", max_length=8, choices=Severity.choices, blank=True)
     owner_unit = models.ForeignKey(Unit, verbose_name="đơn vị khắc phục", on_delete=models.PROTECT, related_name="inspection_findings")
     deadline = models.DateField("thời hạn khắc phục", null=True, blank=True)
+    # The criterion of that year's index the shortcoming concerns, so the appraisal can see it.
+    criterion = models.ForeignKey(
+        "scoring.Criterion",
+        verbose_name="tiêu chí liên quan",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="inspection_findings",
+    )
     status = models.CharField("tình trạng khắc phục", max_length=16, choices=Status.choices, blank=True)
     overdue_since = models.DateField("quá hạn từ ngày", null=True, blank=True, editable=False)
     review_comment = models.TextField("ý kiến của Sở Nội vụ", blank=True)
@@ -243,6 +252,14 @@ class Finding(models.Model):
         return f"{self.get_kind_display()}: {text}"
 
     def clean(self):
+        if self.criterion_id:
+            criterion = self.criterion
+            if criterion.code.split(".")[0] != self.field:
+                raise ValidationError({"criterion": f"Tiêu chí {criterion.code} không thuộc lĩnh vực {self.field}."})
+            if self.owner_unit_id and criterion.framework.block_id != self.owner_unit.block_id:
+                raise ValidationError(
+                    {"criterion": f"Tiêu chí {criterion.code} thuộc bộ chỉ số của khối khác với khối của đơn vị khắc phục."}
+                )
         if self.kind == self.Kind.SHORTCOMING:
             errors = {}
             if not (self.recommendation or "").strip():

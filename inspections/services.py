@@ -30,7 +30,7 @@ PLAN_FIELDS = [
 ]
 MEMBER_FIELDS = ["full_name", "title", "unit", "user", "role"]
 VISIT_FIELDS = ["team", "unit", "start_date", "end_date", "form", "notes"]
-FINDING_FIELDS = ["field", "kind", "text", "recommendation", "severity", "owner_unit", "deadline"]
+FINDING_FIELDS = ["field", "kind", "text", "recommendation", "severity", "owner_unit", "deadline", "criterion"]
 STATUS_COLUMNS = ["finding_id", "unit_code", "unit_name", "field", "shortcoming", "recommendation", "deadline", "status", "comment"]
 STATUS_REQUIRED_COLUMNS = {"finding_id", "status"}
 
@@ -231,6 +231,7 @@ def _normalise_finding(finding: Finding) -> None:
     finding.recommendation = nfc(finding.recommendation)
     if finding.kind == Finding.Kind.STRENGTH:
         finding.recommendation, finding.severity, finding.deadline, finding.status = "", "", None, ""
+        finding.criterion = None
     elif not finding.status:
         finding.status = Finding.Status.OPEN
     if not finding.text:

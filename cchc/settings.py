@@ -153,6 +153,7 @@ USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = False
 FORMAT_MODULE_PATH = ["cchc.formats"]
+PROVINCE_NAME = env.str("PROVINCE_NAME", default="Hà Tĩnh")  # agency name and place line of documents
 LOCALE_PATHS = [BASE_DIR / "locale"]
 
 # --- Static and uploaded files --------------------------------------------------------------
@@ -204,6 +205,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "inspections-mark-overdue-findings": {
         "task": "inspections.tasks.mark_overdue_findings",
         "schedule": crontab(hour=1, minute=0),
+    },
+    # 07:00 local time: deadline reminders arrive at the start of the working day.
+    "scoring-send-phase-reminders": {
+        "task": "scoring.tasks.send_phase_reminders",
+        "schedule": crontab(hour=7, minute=0),
     },
 }
 

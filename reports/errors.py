@@ -1,0 +1,2 @@
+class DocumentError(Exception):
+    """A document that cannot be asked for or rendered, with a Vietnamese message to show as is."""

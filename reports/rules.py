@@ -1,0 +1,12 @@
+"""Who may ask for and read documents (django-rules). Which documents a user sees at all is the
+scope of each kind (`DocumentSpec.visible_subjects`); outside it a document does not exist (404)."""
+
+import rules
+
+from inspections.rules import is_team_member
+from units.rules import is_inspector, is_leader, is_staff_member, is_unit_editor
+
+# The documents page lists what the user's scope holds; staff see every kind and state.
+rules.add_perm("reports.view_documents", is_staff_member | is_leader | is_inspector | is_unit_editor)
+# A notice is rendered by Sở Nội vụ or by the team that made the visit, never by the visited unit.
+rules.add_perm("reports.request_notice", is_staff_member | (is_inspector & is_team_member))

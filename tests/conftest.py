@@ -26,6 +26,12 @@ def require_or_skip(condition: bool, reason: str):
 _skipped: list[str] = []
 
 
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.get_closest_marker("worker"):
+            item.add_marker(pytest.mark.xdist_group("celery-worker"))
+
+
 def pytest_runtest_logreport(report):
     if report.skipped:
         _skipped.append(report.nodeid)
@@ -122,9 +128,9 @@ def client_of(client):
 def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory, worker_id):
     """A real Celery worker on the real broker, reading the test database.
 
-    Each pytest-xdist process gets its own Redis database number, so a task queued by one
-    process is never run by the worker of another (which reads another test database).
-    Tests using it must use `django_db(transaction=True)` so the worker sees their rows."""
+    Every test marked `worker` runs in the same pytest-xdist process (see
+    pytest_collection_modifyitems), so there is one worker, reading that process's test
+    database. Tests using it must use `django_db(transaction=True)` so the worker sees their rows."""
     import subprocess
     import sys
     import time
@@ -138,10 +144,9 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory, 
     db = connections["default"].settings_dict
     require_or_skip(db["ENGINE"].endswith("postgresql"), "the worker tests share a PostgreSQL test database")
 
-    index = 0 if worker_id == "master" else int(worker_id.removeprefix("gw"))
-    broker = settings.CELERY_BROKER_URL.rsplit("/", 1)[0] + f"/{15 - index}"
-    celery_app.conf.broker_url = broker
-    settings.CELERY_BROKER_URL = broker
+    broker = settings.CELERY_BROKER_URL
+    # Messages left by an earlier, interrupted run would be delivered to this worker.
+    celery_app.control.purge()
     media = tmp_path_factory.mktemp("worker-media")
     env = {
         **os.environ,

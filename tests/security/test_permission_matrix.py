@@ -1,0 +1,140 @@
+"""Every URL of the project, requested by every persona with the objects of unit A.
+
+The URL list comes from the resolver, so a new view without a row here fails
+`test_every_url_pattern_has_a_row`. Codes, in the order of PERSONAS
+(anonymous, unit A editor, unit B editor, council member, inspector, leader, staff):
+  L redirect to the login page   2 200   R another redirect (done, or moved on)
+  3 403 (not your role)          4 404 (not in your scope)   5 405   other numbers as they are
+POST rows send an empty form: a refusal must come before any validation.
+"""
+
+import pytest
+from django.urls import URLResolver, get_resolver, reverse
+
+from .conftest import PERSONAS
+
+GET, POST = "get", "post"
+
+MATRIX = {
+    # name: ({url kwarg: world key or value}, method, expected codes)
+    "home": ({}, GET, "L 2 2 2 2 2 2"),
+    "login": ({}, GET, "2 R R R R R R"),
+    "logout": ({}, POST, "L L L L L L L"),
+    "password_change": ({}, GET, "L 2 2 2 2 2 2"),
+    "password_change_done": ({}, GET, "L 2 2 2 2 2 2"),
+    # Units: the directory is open to every signed-in user; changes are for staff or the unit itself.
+    "units:list": ({}, GET, "L 2 2 2 2 2 2"),
+    "units:create": ({}, GET, "L 3 3 3 3 3 2"),
+    "units:import": ({}, GET, "L 3 3 3 3 3 2"),
+    "units:export": ({}, GET, "L 3 3 3 3 3 2"),
+    "units:blocks": ({}, GET, "L 3 3 3 3 3 2"),
+    "units:block_create": ({}, GET, "L 3 3 3 3 3 2"),
+    "units:block_edit": ({"pk": "block"}, GET, "L 3 3 3 3 3 2"),
+    "units:detail": ({"pk": "unit"}, GET, "L 2 2 2 2 2 2"),
+    "units:edit": ({"pk": "unit"}, GET, "L 2 4 4 4 4 2"),
+    "units:head_appoint": ({"pk": "unit"}, GET, "L 3 3 3 3 3 2"),
+    # Periods and frameworks.
+    "scoring:period_list": ({}, GET, "L 2 2 2 2 2 2"),
+    "scoring:period_create": ({}, GET, "L 3 3 3 3 3 2"),
+    "scoring:period_clone": ({}, GET, "L 3 3 3 3 3 2"),
+    "scoring:framework_import": ({}, GET, "L 3 3 3 3 3 2"),
+    "scoring:period_detail": ({"year": 2023}, GET, "L 2 2 2 2 2 2"),
+    "scoring:period_edit": ({"year": 2023}, GET, "L 3 3 3 3 3 2"),
+    "scoring:period_transition": ({"year": 2023}, POST, "L 3 3 3 3 3 R"),
+    "scoring:framework_add": ({"year": 2023}, POST, "L 3 3 3 3 3 R"),
+    "scoring:framework_export": ({"year": 2023}, GET, "L 2 2 2 2 2 2"),
+    "scoring:framework_detail": ({"pk": "framework"}, GET, "L 2 2 2 2 2 2"),
+    "scoring:framework_delete": ({"pk": "framework"}, POST, "L 3 3 3 3 3 R"),
+    "scoring:criterion_add": ({"pk": "framework"}, GET, "L 3 3 3 3 3 2"),
+    "scoring:criterion_edit": ({"pk": "criterion"}, GET, "L 3 3 3 3 3 2"),
+    "scoring:criterion_delete": ({"pk": "criterion"}, POST, "L 3 3 3 3 3 R"),
+    "scoring:criterion_move": ({"pk": "criterion"}, POST, "L 3 3 3 3 3 400"),
+    # Inspections.
+    "inspections:plans": ({}, GET, "L 3 3 3 2 2 2"),
+    "inspections:plan_create": ({}, GET, "L 3 3 3 3 3 2"),
+    "inspections:plan": ({"pk": "plan"}, GET, "L 3 3 3 2 2 2"),
+    "inspections:plan_edit": ({"pk": "plan"}, GET, "L 3 3 3 3 3 2"),
+    "inspections:delegation": ({"pk": "plan"}, GET, "L 3 3 3 3 3 2"),
+    "inspections:member_edit": ({"pk": "plan", "member_pk": "member"}, GET, "L 3 3 3 3 3 2"),
+    "inspections:member_remove": ({"pk": "plan", "member_pk": "member"}, POST, "L 3 3 3 3 3 R"),
+    "inspections:team_create": ({"pk": "plan"}, GET, "L 3 3 3 3 3 2"),
+    "inspections:team_edit": ({"pk": "plan", "team_pk": "team"}, GET, "L 3 3 3 3 3 2"),
+    "inspections:team_delete": ({"pk": "plan", "team_pk": "team"}, POST, "L 3 3 3 3 3 R"),
+    "inspections:visit_create": ({"plan_pk": "plan"}, GET, "L 3 3 3 3 3 2"),
+    "inspections:schedule": ({}, GET, "L 3 3 3 2 2 2"),
+    "inspections:visit": ({"pk": "visit"}, GET, "L 3 3 3 2 2 2"),
+    "inspections:visit_edit": ({"pk": "visit"}, GET, "L 3 3 3 3 3 2"),
+    "inspections:visit_done": ({"pk": "visit"}, POST, "L 3 3 3 R 3 R"),
+    "inspections:visit_conclude": ({"pk": "visit"}, GET, "L 3 3 3 3 3 2"),
+    "inspections:visit_findings": ({"pk": "visit"}, GET, "L 3 3 3 2 2 2"),
+    "inspections:finding_add": ({"pk": "visit"}, POST, "L 3 3 3 R 3 R"),
+    "inspections:finding": ({"pk": "finding"}, GET, "L 2 4 4 2 2 2"),
+    "inspections:finding_edit": ({"pk": "finding"}, GET, "L 3 4 4 2 3 2"),
+    "inspections:finding_delete": ({"pk": "finding"}, POST, "L 3 4 4 R 3 R"),
+    "inspections:finding_report": ({"pk": "finding"}, POST, "L 400 4 4 3 3 3"),
+    "inspections:finding_accept": ({"pk": "finding"}, POST, "L 3 3 3 3 3 R"),
+    "inspections:finding_return": ({"pk": "finding"}, POST, "L 3 3 3 3 3 R"),
+    "inspections:evidence": ({"pk": "inspection_evidence"}, GET, "L 2 4 4 2 2 2"),
+    "inspections:remediation": ({}, GET, "L 2 2 3 3 3 3"),
+    "inspections:review": ({}, GET, "L 3 3 3 3 3 2"),
+    "inspections:overdue": ({}, GET, "L 3 3 3 3 2 2"),
+    "inspections:tracker": ({}, GET, "L 3 3 3 3 2 2"),
+    "inspections:tracker_export": ({}, GET, "L 3 3 3 3 2 2"),
+    "inspections:tracker_import": ({}, GET, "L 3 3 3 3 3 2"),
+    # Documents.
+    "reports:list": ({}, GET, "L 2 2 3 2 2 2"),
+    "reports:download": ({"pk": "notice_document"}, GET, "L 2 4 4 2 2 2"),
+    "reports:panel": ({"kind": "notice", "subject_id": "concluded_visit"}, GET, "L 2 4 4 2 2 2"),
+    "reports:request": ({"kind": "notice", "subject_id": "concluded_visit"}, POST, "L 3 4 4 R 3 R"),
+}
+
+
+def _url_names(resolver=None, namespace=""):
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue  # Django's own admin, reachable by superusers only (tested below)
+            yield from _url_names(pattern, namespace + (f"{pattern.namespace}:" if pattern.namespace else ""))
+        else:
+            yield namespace + (pattern.name or f"<unnamed {pattern.pattern}>")
+
+
+def _kwargs(args: dict, world: dict) -> dict:
+    return {key: (world[value].pk if isinstance(value, str) and value in world else value) for key, value in args.items()}
+
+
+def _observe(client, method: str, url: str) -> str:
+    response = getattr(client, method)(url)
+    if response.status_code == 302:
+        return "L" if response["Location"].startswith(reverse("login")) else "R"
+    return {200: "2", 403: "3", 404: "4", 405: "5"}.get(response.status_code, str(response.status_code))
+
+
+def test_every_url_pattern_has_a_row():
+    names = list(_url_names())
+    missing = [name for name in names if name not in MATRIX]
+    stale = [name for name in MATRIX if name not in names]
+    assert not missing, f"URLs without a row in the permission matrix: {missing}"
+    assert not stale, f"Rows for URLs that no longer exist: {stale}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", list(MATRIX))
+def test_each_persona_gets_the_expected_answer(client, world, name):
+    args, method, expected = MATRIX[name]
+    url = reverse(name, kwargs=_kwargs(args, world))
+    observed = []
+    for persona in PERSONAS:
+        client.logout()
+        if persona != "anonymous":
+            client.force_login(world["users"][persona])
+        observed.append(_observe(client, method, url))
+    assert " ".join(observed) == expected, f"{name} ({method.upper()} {url}), personas {PERSONAS}"
+
+
+@pytest.mark.django_db
+def test_the_admin_is_for_superusers_only(client, world):
+    for persona in ("unit_a_editor", "sonv_staff"):
+        client.force_login(world["users"][persona])
+        response = client.get(reverse("admin:index"))
+        assert response.status_code == 302 and "/quan-tri/login/" in response["Location"]

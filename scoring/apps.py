@@ -8,6 +8,11 @@ class ScoringConfig(AppConfig):
     def menu_items(self, user):
         from django.urls import reverse
 
+        items = []
+        if user.has_perm("scoring.self_assess"):
+            items.append(("Tự đánh giá", reverse("scoring:my_assessment"), "bi-pencil-square", "self"))
+        if user.has_perm("scoring.appraise") and not user.has_perm("scoring.manage_assessments"):
+            items.append(("Thẩm định", reverse("scoring:appraisal_queue"), "bi-clipboard-check", "appraisal"))
         if user.has_perm("scoring.view_periods"):
-            return [("Kỳ đánh giá", reverse("scoring:period_list"), "bi-calendar3", "periods")]
-        return []
+            items.append(("Kỳ đánh giá", reverse("scoring:period_list"), "bi-calendar3", "periods"))
+        return items

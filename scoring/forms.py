@@ -139,3 +139,81 @@ class AddFrameworkForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["block"].queryset = Block.objects.filter(active=True).exclude(frameworks__period=period)
 
+
+
+# --- The scoring cycle ---------------------------------------------------------------------------
+
+
+class RowForm(forms.Form):
+    """What an inline row posts. The values are checked by the services (against the criterion's
+    rule and max), so the form only carries text and the version the row was loaded with."""
+
+    value = forms.CharField(required=False, max_length=20)
+    note = forms.CharField(required=False, max_length=5000)
+    not_applicable = forms.BooleanField(required=False)
+    version = forms.IntegerField(min_value=0)
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(label="Tệp tài liệu")
+    doc_number = forms.CharField(label="Số văn bản", required=False, max_length=100)
+    doc_date = forms.DateField(label="Ngày văn bản", required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    page_ref = forms.CharField(label="Trang", required=False, max_length=100)
+    stage = forms.ChoiceField(choices=[("self", "self"), ("explanation", "explanation")], required=False)
+
+
+class SubmitForm(forms.Form):
+    note = forms.CharField(label="Giải trình (khi thiếu tài liệu kiểm chứng bắt buộc)", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="Lý do", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AssignmentForm(forms.Form):
+    member = forms.ModelChoiceField(label="Thành viên Hội đồng", queryset=None)
+    field_code = forms.ChoiceField(label="Lĩnh vực")
+    block = forms.ModelChoiceField(label="Khối", queryset=Block.objects.filter(active=True), required=False, empty_label="Tất cả các khối")
+
+    def __init__(self, *args, period: Period, **kwargs):
+        from django.contrib.auth import get_user_model
+
+        from units import roles
+
+        from .models import Criterion
+
+        super().__init__(*args, **kwargs)
+        users = get_user_model().objects.filter(groups__name=roles.COUNCIL, is_active=True).select_related("unit").order_by("full_name")
+        self.fields["member"].queryset = users
+        self.fields["member"].label_from_instance = lambda u: f"{u} — {u.unit.name}" if u.unit_id else str(u)
+        # Blocks number their fields differently (the central agencies' field 2 is thủ tục hành
+        # chính, the others' is thể chế): show every title a code has.
+        fields: dict[str, list[str]] = {}
+        for code, title in Criterion.objects.filter(framework__period=period, parent__isnull=True).values_list("code", "title"):
+            if title not in fields.setdefault(code, []):
+                fields[code].append(title)
+        self.fields["field_code"].choices = [
+            (code, f"{code}. {' / '.join(titles)}") for code, titles in sorted(fields.items(), key=lambda i: int(i[0]))
+        ]
+        self.fields["block"].queryset = Block.objects.filter(frameworks__period=period)
+
+
+class ScoreImportForm(forms.Form):
+    stage = forms.ChoiceField(
+        label="Loại điểm",
+        choices=[
+            ("survey", "Điểm điều tra xã hội học"),
+            ("self", "Điểm tự đánh giá"),
+            ("appraisal", "Điểm thẩm định"),
+            ("final", "Điểm cuối cùng"),
+        ],
+    )
+    file = forms.FileField(label="Tệp CSV (UTF-8) hoặc Excel (.xlsx)")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise ValidationError("Chỉ nhận tệp .csv hoặc .xlsx.")
+        if upload.size > 10 * 1024 * 1024:
+            raise ValidationError("Tệp lớn hơn 10 MB.")
+        return upload

@@ -19,3 +19,10 @@ rules.add_perm("scoring.view_periods", can_see_all_frameworks | is_unit_editor)
 rules.add_perm("scoring.view_framework", can_see_all_frameworks | (is_unit_editor & is_of_framework_block))
 rules.add_perm("scoring.manage_periods", is_staff_member)
 rules.add_perm("scoring.edit_framework", is_staff_member)
+
+# The scoring cycle. Object scope (which unit, which field) is enforced by the views' helpers and
+# the services; these say which pages a role may open at all.
+rules.add_perm("scoring.self_assess", is_unit_editor)
+rules.add_perm("scoring.appraise", is_council_member | is_staff_member)
+rules.add_perm("scoring.view_assessments", is_staff_member | is_leader | is_council_member | is_unit_editor)
+rules.add_perm("scoring.manage_assessments", is_staff_member)

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django import template
 
+from scoring.models import format_score, parse_score
 from scoring.tree import vn
 
 register = template.Library()
@@ -13,3 +14,23 @@ def score(value):
     if value in (None, ""):
         return ""
     return vn(Decimal(value))
+
+
+@register.filter
+def plain(value):
+    """A score as a form value ('0.5'), so that typed '0,5' and stored 0.50 compare equal."""
+    if value in (None, ""):
+        return ""
+    try:
+        return format_score(parse_score(value))
+    except (ValueError, ArithmeticError):
+        return str(value)
+
+
+@register.filter
+def levels(criterion):
+    """The rule's levels, or [] when the rule is free (or, in old data, malformed)."""
+    try:
+        return criterion.allowed_values()
+    except ValueError:
+        return []

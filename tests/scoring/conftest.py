@@ -1,5 +1,6 @@
 """Frameworks for the scoring tests, built from CSV text through the real import."""
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -46,3 +47,76 @@ def sample_period(db) -> Period:
 @pytest.fixture
 def sample_framework(sample_period) -> Framework:
     return Framework.objects.select_related("period", "block").get(period=sample_period, block__code="so-nganh")
+
+
+# --- The scoring cycle ----------------------------------------------------------------------------
+
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 200
+
+
+def open_period(text: str | None = None, *, year: int = 2024, actor=None):
+    """A period with the given framework (the departments' sample by default), moved to
+    self-assessment: every active unit of the block gets its assessment."""
+    from scoring.services import period_advance
+
+    period = import_text(text or sample_text(), year=year).period
+    return period_advance(actor=actor, period=period)
+
+
+def assessment_of(period, unit):
+    from scoring.models import Assessment
+
+    return Assessment.objects.select_related("period", "unit", "framework").get(period=period, unit=unit)
+
+
+def row(assessment, code: str):
+    from scoring.models import Score
+
+    return Score.objects.select_related("criterion", "assessment__period", "assessment__unit").get(assessment=assessment, criterion__code=code)
+
+
+def move(period, phase, actor=None):
+    from scoring.services import period_move
+
+    return period_move(actor=actor, period=period, to_phase=phase, reason="thử nghiệm")
+
+
+def fill_self(assessment, *, value="max"):
+    """Every self-assessed row at its max (or a given value), written directly: tests of later
+    stages need a finished self-assessment, not a thousand service calls."""
+    from scoring.models import Kind, Score
+
+    rows = list(Score.objects.filter(assessment=assessment, criterion__kind=Kind.SELF).select_related("criterion"))
+    for score in rows:
+        score.self_score = score.criterion.max_score if value == "max" else Decimal(value)
+    Score.objects.bulk_update(rows, ["self_score"])
+    return rows
+
+
+def submit(assessment, note="Thiếu tài liệu do chuyển giao hệ thống."):
+    from scoring.models import Assessment
+
+    Assessment.objects.filter(pk=assessment.pk).update(status=Assessment.Status.SUBMITTED, submit_note=note)
+
+
+@pytest.fixture
+def cycle(sonv_staff, council_member, unit_a_editor, unit_b_editor):
+    """2024 with the departments' framework in self-assessment; units A and B (and the staff's
+    and the council member's own units) have their assessments. The council member appraises
+    field 2 for every block."""
+    from types import SimpleNamespace
+
+    from scoring.models import AppraisalAssignment
+
+    period = open_period(actor=sonv_staff)
+    AppraisalAssignment.objects.create(period=period, member=council_member, field_code="2")
+    return SimpleNamespace(
+        period=period,
+        a=assessment_of(period, unit_a_editor.unit),
+        b=assessment_of(period, unit_b_editor.unit),
+        staff=sonv_staff,
+        member=council_member,
+        editor_a=unit_a_editor,
+        editor_b=unit_b_editor,
+    )

@@ -33,11 +33,12 @@ def test_import_framework_with_a_bad_row_exits_non_zero_names_the_row_and_writes
 def test_export_then_import_then_export_gives_the_same_bytes(tmp_path):
     call_command("seed_demo")
     first, second = tmp_path / "1.csv", tmp_path / "2.csv"
+    # The demo's 2024 is being appraised (its framework frozen): the round trip goes through 2025.
     call_command("export_framework", "--year", "2024", "-o", str(first))
-    call_command("import_framework", str(first), "--year", "2024")
-    call_command("export_framework", "--year", "2024", "-o", str(second))
+    call_command("import_framework", str(first), "--year", "2025")
+    call_command("export_framework", "--year", "2025", "-o", str(second))
     assert first.read_bytes() == second.read_bytes()
-    assert first.read_bytes().count(b"\n") == 1 + Criterion.objects.filter(framework__period__year=2024).count()
+    assert first.read_bytes().count(b"\n") == 1 + Criterion.objects.filter(framework__period__year=2025).count()
 
 
 def test_the_xlsx_export_round_trips_too(tmp_path):

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from inspections import services as inspection_services
 from inspections.models import DelegationMember, Finding, InspectionPlan, Team, Visit
 from reports.models import GeneratedDocument
-from scoring.models import Criterion, Framework, Period
+from scoring.models import AppraisalAssignment, Assessment, Criterion, Evidence, Framework, Period, Score
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
@@ -24,6 +24,15 @@ def world(unit_a, unit_b, unit_a_editor, unit_b_editor, council_member, inspecto
     framework = Framework.objects.create(period=period, block=unit_a.block)
     field = Criterion.objects.create(framework=framework, code="1", title="Chỉ đạo, điều hành", max_score=Decimal("2"))
     criterion = Criterion.objects.create(framework=framework, parent=field, code="1.1", title="Kế hoạch CCHC", max_score=Decimal("2"))
+
+    # Unit A's assessment, one score row with its evidence; the council member appraises field 1.
+    assessment = Assessment.objects.create(period=period, unit=unit_a, framework=framework)
+    score = Score.objects.create(assessment=assessment, criterion=criterion)
+    scoring_evidence = Evidence.objects.create(
+        score=score, original_name="bao-cao.pdf", size=len(PDF), content_type="application/pdf",
+        file=ContentFile(PDF, name="evidence/scoring/bao-cao.pdf"),
+    )
+    assignment = AppraisalAssignment.objects.create(period=period, member=council_member, field_code="1")
 
     plan = InspectionPlan.objects.create(year=2023, title="Kế hoạch kiểm tra 2023", number="125/KH-UBND")
     leader_member = DelegationMember.objects.create(plan=plan, full_name="Tổ trưởng", unit=inspector.unit, user=inspector)
@@ -61,6 +70,10 @@ def world(unit_a, unit_b, unit_a_editor, unit_b_editor, council_member, inspecto
         "period": period,
         "framework": framework,
         "criterion": criterion,
+        "assessment": assessment,
+        "score": score,
+        "scoring_evidence": scoring_evidence,
+        "assignment": assignment,
         "plan": plan,
         "member": leader_member,
         "team": team,

@@ -10,8 +10,8 @@ from django.db.models import Count, QuerySet
 from audit.models import AuditEvent
 from audit.selectors import audit_events_for
 
-from .models import Criterion, Framework, Period, format_rule, format_score, parse_rule
-from .tree import Problem, attach_children, deduction_total, framework_total, tree_problems, walk
+from ..models import Criterion, Framework, Period, format_rule, format_score, parse_rule
+from ..tree import Problem, attach_children, deduction_total, framework_total, tree_problems, walk
 
 FRAMEWORK_COLUMNS = ["block", "code", "title", "max_score", "kind", "rule", "guidance", "evidence_required", "na_allowed"]
 

@@ -11,10 +11,10 @@ from audit.selectors import audit_events_for
 from cchc.tabular import ImportRejected, read_table, write_csv, write_xlsx
 from units.forms import ImportFileForm
 
-from . import selectors, services
-from .forms import AddFrameworkForm, CloneForm, CriterionForm, PeriodForm, TransitionForm
-from .models import Criterion, Framework, Period, Phase
-from .rules import can_see_all_frameworks
+from .. import selectors, services
+from ..forms import AddFrameworkForm, CloneForm, CriterionForm, PeriodForm, TransitionForm
+from ..models import Criterion, Framework, Period, Phase
+from ..rules import can_see_all_frameworks
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

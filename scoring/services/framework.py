@@ -16,29 +16,17 @@ from cchc.tabular import ImportRejected, RowError, Table
 from units.models import Block
 from units.text import fold, nfc
 
-from .models import PHASES, Criterion, Framework, Kind, Period, Phase, format_score, normalize_rule, parse_score
-from .selectors import FRAMEWORK_COLUMNS, framework_trees_for_period
-from .tree import attach_children, framework_total, tree_problems, vn
+from ..models import PHASES, Assessment, Criterion, Framework, Kind, Period, Phase, format_score, normalize_rule, parse_score
+from ..selectors import FRAMEWORK_COLUMNS, framework_trees_for_period
+from ..tree import attach_children, framework_total, tree_problems, vn
+from .assessment import assessments_close_open, assessments_open_for_period
+from .errors import FrameworkLocked, PhaseError, ScoringError
 
 REQUIRED_COLUMNS = {"block", "code", "title", "max_score"}
 PERIOD_FIELDS = (
     ["title", "legal_basis"] + list(Period.DEADLINE_FIELDS.values()) + Period.BAND_FIELDS + Period.HEAD_FIELDS
 )
 CRITERION_FIELDS = ["title", "max_score", "kind", "rule", "guidance", "evidence_required", "na_allowed", "is_remediation"]
-LOCKED_MESSAGE = "Kỳ đánh giá đã qua giai đoạn dự thảo, không thể sửa bộ chỉ số."
-
-
-class ScoringError(Exception):
-    """A refused change, with a Vietnamese message to show as is."""
-
-
-class FrameworkLocked(ScoringError):
-    def __init__(self, message: str = LOCKED_MESSAGE):
-        super().__init__(message)
-
-
-class PhaseError(ScoringError):
-    pass
 
 
 # --- Periods ----------------------------------------------------------------------------------
@@ -89,6 +77,9 @@ def _check_ready_to_open(period: Period) -> None:
 
 def _set_phase(*, actor, period: Period, to_phase: Phase, reason: str) -> Period:
     old = period.phase
+    # Score writes lock their assessment before reading the phase: holding every assessment here
+    # makes a save either finish before the phase changes or see the new phase.
+    list(Assessment.objects.select_for_update().filter(period=period).values_list("pk", flat=True))
     period.phase = to_phase
     period.save(update_fields=["phase", "updated_at"])
     audit_log(actor=actor, action="period.phase", target=period, changes={"phase": [old, str(to_phase)]}, reason=reason)
@@ -113,9 +104,15 @@ def period_advance(*, actor, period: Period, reason: str = "", expected_phase: s
     to_phase = period.next_phase
     if to_phase is None:
         raise PhaseError("Kỳ đánh giá đã được phê duyệt; không còn giai đoạn tiếp theo.")
-    if period.phase == Phase.DRAFT:
+    from_phase = period.phase
+    if from_phase == Phase.DRAFT:
         _check_ready_to_open(period)
-    return _set_phase(actor=actor, period=period, to_phase=to_phase, reason=nfc(reason))
+    period = _set_phase(actor=actor, period=period, to_phase=to_phase, reason=nfc(reason))
+    if from_phase == Phase.DRAFT:
+        assessments_open_for_period(actor=actor, period=period)
+    elif from_phase == Phase.SELF_ASSESSMENT:
+        assessments_close_open(actor=actor, period=period)
+    return period
 
 
 @transaction.atomic

@@ -1,0 +1,20 @@
+"""Reads of the scoring app: periods and frameworks (`framework`), assessments and scores
+(`assessment`). Re-exported so `from scoring.selectors import X` keeps working."""
+
+from .assessment import *  # noqa: F403
+from .assessment import __all__ as _assessment_all
+from .framework import (
+    FRAMEWORK_COLUMNS,
+    FrameworkTree,
+    criteria_tree_for_framework,
+    framework_export_rows,
+    framework_for,
+    framework_trees_for_period,
+    period_list,
+    phase_events,
+)
+
+__all__ = [
+    "FRAMEWORK_COLUMNS", "FrameworkTree", "criteria_tree_for_framework", "framework_export_rows", "framework_for",
+    "framework_trees_for_period", "period_list", "phase_events", *_assessment_all,
+]

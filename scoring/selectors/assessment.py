@@ -1,0 +1,457 @@
+"""Reads of assessments and scores: totals, the pages' sheets, the appraisal queue and progress.
+Every function runs a fixed number of queries, whatever the number of units or criteria."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, DecimalField, Exists, OuterRef, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, Concat, StrIndex, Substr
+
+from audit.models import AuditEvent
+from audit.selectors import audit_events_for
+from units import roles
+
+from ..models import CENT, AppraisalAssignment, Assessment, ConflictDeclaration, Criterion, Evidence, Kind, Period, Phase, Score
+from .framework import criteria_tree_for_framework
+
+ZERO = Decimal("0")
+HUNDRED = Decimal("100")
+APPRAISED_KINDS = [Kind.SELF, Kind.DEDUCTION]
+
+# The level-1 code of a criterion, in SQL: "2.1.3" → "2" (a field's own code has no dot).
+FIELD_CODE = Substr(
+    "criterion__code",
+    1,
+    StrIndex(Concat("criterion__code", Value(".")), Value(".")) - 1,
+)
+EFFECTIVE = Coalesce("final_score", "appraised_score", "self_score", Value(ZERO), output_field=DecimalField(max_digits=8, decimal_places=2))
+
+
+def field_of(code: str) -> str:
+    return code.split(".", 1)[0]
+
+
+def _code_q(field_code: str, prefix: str = "criterion__code") -> Q:
+    return Q(**{prefix: field_code}) | Q(**{f"{prefix}__startswith": field_code + "."})
+
+
+def _q(value) -> Decimal:
+    return (Decimal(value) if value is not None else ZERO).quantize(CENT)
+
+
+# --- Totals --------------------------------------------------------------------------------------
+
+
+@dataclass
+class FieldTotal:
+    code: str
+    earned: Decimal = ZERO  # effective points of applicable, non-deduction leaves
+    maximum: Decimal = ZERO  # max points of applicable, non-deduction leaves
+    deducted: Decimal = ZERO  # penalties of the field's deduction leaves
+
+
+@dataclass
+class Totals:
+    """Points of one assessment. The index is a percentage of the unit's own maximum, which
+    shrinks by the max of every not-applicable leaf (the unit cannot earn those points)."""
+
+    assessment_id: int
+    earned: Decimal = ZERO
+    maximum: Decimal = ZERO
+    deducted: Decimal = ZERO
+    fields: dict[str, FieldTotal] = field(default_factory=dict)
+
+    @property
+    def score(self) -> Decimal:
+        return max(self.earned - self.deducted, ZERO)
+
+    @property
+    def index(self) -> Decimal:
+        # Half-up to two places, as the published decisions round (88,35 %, not banker's rounding).
+        if not self.maximum:
+            return ZERO
+        return (self.score / self.maximum * HUNDRED).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+SELF_ONLY = Coalesce("self_score", Value(ZERO), output_field=DecimalField(max_digits=8, decimal_places=2))
+
+
+def assessment_totals_for_period(period: Period, *, assessment_ids=None, self_only: bool = False) -> dict[int, Totals]:
+    """Totals of every assessment of the period (or of the given ones), per field and overall,
+    in one aggregate query. Effective score = final, else appraised, else self.
+
+    `self_only` gives the unit's own running total while it self-assesses: its self scores over
+    the self-assessed leaves only (survey points and penalties come later, from others)."""
+    applicable = Q(not_applicable=False)
+    deduction = Q(criterion__kind=Kind.DEDUCTION)
+    rows = Score.objects.filter(assessment__period=period)
+    if self_only:
+        rows = rows.filter(criterion__kind=Kind.SELF)
+    if assessment_ids is not None:
+        rows = rows.filter(assessment_id__in=list(assessment_ids))
+    rows = (
+        rows.order_by()
+        .annotate(field_code=FIELD_CODE)
+        .values("assessment_id", "field_code")
+        .annotate(
+            earned=Sum(SELF_ONLY if self_only else EFFECTIVE, filter=applicable & ~deduction),
+            maximum=Sum("criterion__max_score", filter=applicable & ~deduction),
+            deducted=Sum(SELF_ONLY if self_only else EFFECTIVE, filter=applicable & deduction),
+        )
+    )
+    totals: dict[int, Totals] = {}
+    for row in rows:
+        total = totals.setdefault(row["assessment_id"], Totals(row["assessment_id"]))
+        part = FieldTotal(row["field_code"], _q(row["earned"]), _q(row["maximum"]), _q(row["deducted"]))
+        total.fields[part.code] = part
+        total.earned += part.earned
+        total.maximum += part.maximum
+        total.deducted += part.deducted
+    return totals
+
+
+def assessment_totals(assessment: Assessment, *, self_only: bool = False) -> Totals:
+    totals = assessment_totals_for_period(assessment.period, assessment_ids=[assessment.pk], self_only=self_only)
+    return totals.get(assessment.pk, Totals(assessment.pk))
+
+
+# --- Progress of a self-assessment ---------------------------------------------------------------
+
+
+@dataclass
+class Progress:
+    total: int = 0
+    scored: int = 0
+    missing_evidence: int = 0
+
+    @property
+    def unscored(self) -> int:
+        return self.total - self.scored
+
+    @property
+    def percent(self) -> int:
+        return round(self.scored * 100 / self.total) if self.total else 0
+
+
+def _with_self_evidence(scores: QuerySet[Score]) -> QuerySet[Score]:
+    return scores.annotate(has_evidence=Exists(Evidence.objects.filter(score=OuterRef("pk"), stage=Evidence.Stage.SELF)))
+
+
+def _lacks_evidence() -> Q:
+    return Q(criterion__evidence_required=True, not_applicable=False, has_evidence=False)
+
+
+def assessment_progress(assessment: Assessment) -> Progress:
+    """n of m self-scored rows scored (or marked not applicable), and how many lack the evidence
+    their criterion requires: one query."""
+    scored = Q(self_score__isnull=False) | Q(not_applicable=True)
+    data = (
+        _with_self_evidence(Score.objects.filter(assessment=assessment, criterion__kind=Kind.SELF))
+        .order_by()
+        .aggregate(total=Count("id"), scored=Count("id", filter=scored), missing=Count("id", filter=_lacks_evidence()))
+    )
+    return Progress(data["total"], data["scored"], data["missing"])
+
+
+def unscored_codes(assessment: Assessment) -> list[str]:
+    rows = Score.objects.filter(assessment=assessment, criterion__kind=Kind.SELF, self_score__isnull=True, not_applicable=False)
+    return list(rows.order_by("criterion__order", "criterion_id").values_list("criterion__code", flat=True))
+
+
+def missing_evidence_codes(assessment: Assessment) -> list[str]:
+    rows = _with_self_evidence(Score.objects.filter(assessment=assessment, criterion__kind=Kind.SELF)).filter(_lacks_evidence())
+    return list(rows.order_by("criterion__order", "criterion_id").values_list("criterion__code", flat=True))
+
+
+# --- Who appraises what --------------------------------------------------------------------------
+
+
+@dataclass
+class MemberScope:
+    """What a council member appraises in a period: their assignments, minus the units they may
+    not judge (their own, and those they declared a conflict of interest with)."""
+
+    assignments: list[AppraisalAssignment]
+    excluded_unit_ids: set[int]
+
+    def field_codes_for(self, unit) -> set[str]:
+        if unit.pk in self.excluded_unit_ids:
+            return set()
+        return {a.field_code for a in self.assignments if a.block_id is None or a.block_id == unit.block_id}
+
+    def score_q(self, prefix: str = "") -> Q:
+        """Rows of this scope, as a filter on Score (or on a relation to it, with `prefix`)."""
+        q = Q(pk__in=[])
+        for a in self.assignments:
+            part = _code_q(a.field_code, f"{prefix}criterion__code")
+            if a.block_id:
+                part &= Q(**{f"{prefix}assessment__unit__block_id": a.block_id})
+            q |= part
+        return q & ~Q(**{f"{prefix}assessment__unit_id__in": self.excluded_unit_ids})
+
+    def assessment_q(self) -> Q:
+        q = Q(pk__in=[])
+        for a in self.assignments:
+            q |= Q(unit__block_id=a.block_id) if a.block_id else Q(pk__isnull=False)
+        return q & ~Q(unit_id__in=self.excluded_unit_ids)
+
+
+def member_scope(period: Period, user, *, fresh: bool = False) -> MemberScope:
+    """Read once per request for pages: cached on the user object, which lives as long as the
+    request. Writes pass `fresh=True` and read it inside their transaction."""
+    if not roles.has_role(user, roles.COUNCIL):
+        return MemberScope([], set())
+    cache = user.__dict__.setdefault("_scoring_scopes", {})
+    if fresh or period.pk not in cache:
+        assignments = list(AppraisalAssignment.objects.filter(period=period, member=user).select_related("block"))
+        excluded = set(ConflictDeclaration.objects.filter(period=period, member=user).values_list("unit_id", flat=True))
+        if user.unit_id:
+            excluded.add(user.unit_id)
+        cache[period.pk] = MemberScope(assignments, excluded)
+    return cache[period.pk]
+
+
+def assessment_visible_to(user, assessment: Assessment) -> bool:
+    """The check of `assessments_for_user` for one assessment already loaded."""
+    if roles.has_role(user, roles.STAFF, roles.LEADER):
+        return True
+    if roles.has_role(user, roles.UNIT_EDITOR) and user.unit_id == assessment.unit_id:
+        return True
+    return bool(member_scope(assessment.period, user).field_codes_for(assessment.unit))
+
+
+def appraiser_may_score(user, assessment: Assessment, criterion_code: str) -> bool:
+    """Staff appraise anything; a council member what they are assigned, outside their conflicts."""
+    if user is None:
+        return False
+    if roles.has_role(user, roles.STAFF):
+        return True
+    scope = member_scope(assessment.period, user, fresh=True)
+    return field_of(criterion_code) in scope.field_codes_for(assessment.unit)
+
+
+def assessments_for_user(user, period: Period | None = None) -> QuerySet[Assessment]:
+    """The assessments a user may open: staff and leaders all of them, a unit's editor their own
+    unit's, a council member those with a field assigned to them."""
+    assessments = Assessment.objects.select_related("period", "unit", "unit__block", "framework")
+    if period is not None:
+        assessments = assessments.filter(period=period)
+    if roles.has_role(user, roles.STAFF, roles.LEADER):
+        return assessments
+    scope = Q(pk__in=[])
+    if roles.has_role(user, roles.UNIT_EDITOR) and user.unit_id:
+        scope |= Q(unit_id=user.unit_id)
+    if roles.has_role(user, roles.COUNCIL):
+        periods = [period] if period is not None else list(Period.objects.filter(assignments__member=user).distinct())
+        for each in periods:
+            scope |= Q(period=each) & member_scope(each, user).assessment_q()
+    return assessments.filter(scope)
+
+
+def current_period() -> Period | None:
+    """The period being scored: the latest one that has left draft."""
+    return Period.objects.exclude(phase=Phase.DRAFT).order_by("-year").first()
+
+
+# --- Sheets (the rows of a page) -----------------------------------------------------------------
+
+
+@dataclass
+class FieldGroup:
+    node: Criterion
+    rows: list[Score] = field(default_factory=list)
+    total: FieldTotal | None = None
+
+    @property
+    def code(self) -> str:
+        return self.node.code
+
+
+def assessment_sheet(assessment: Assessment, *, field_codes=None, kinds=None, only=None) -> list[FieldGroup]:
+    """The assessment's rows grouped by field in framework order, each row with its criterion,
+    the criterion's parent heading (`row.heading` on the first row under a new parent) and its
+    evidence. Three queries whatever the size of the framework."""
+    tree = criteria_tree_for_framework(assessment.framework)
+    by_criterion = {}
+    scores = (
+        Score.objects.filter(assessment=assessment)
+        .select_related("appraised_by", "finalized_by", "updated_by")
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at", "id")))
+    )
+    for score in scores:
+        by_criterion[score.criterion_id] = score
+    nodes = {node.pk: node for node in tree.rows}
+    groups = []
+    for root in tree.roots:
+        if field_codes is not None and root.code not in field_codes:
+            continue
+        group = FieldGroup(root)
+        last_parent = None
+        stack = list(reversed(root.tree_children)) or [root]
+        ordered = []
+        while stack:
+            node = stack.pop()
+            if node.tree_children:
+                stack.extend(reversed(node.tree_children))
+            else:
+                ordered.append(node)
+        for node in ordered:
+            score = by_criterion.get(node.pk)
+            if score is None or (kinds is not None and node.kind not in kinds):
+                continue
+            if only is not None and not only(score):
+                continue
+            score.criterion = node
+            score.assessment = assessment
+            parent = nodes.get(node.parent_id)
+            score.heading = parent if parent is not None and parent.parent_id and parent.pk != last_parent else None
+            last_parent = parent.pk if parent is not None else None
+            score.evidence_list = list(score.evidence.all())
+            score.self_evidence = [e for e in score.evidence_list if e.stage == Evidence.Stage.SELF]
+            score.explanation_evidence = [e for e in score.evidence_list if e.stage == Evidence.Stage.EXPLANATION]
+            group.rows.append(score)
+        if group.rows:
+            groups.append(group)
+    return groups
+
+
+def score_for_row(pk: int) -> Score:
+    """One row with what its partial shows (criterion, evidence, the people who wrote it)."""
+    score = (
+        Score.objects.select_related(
+            "criterion", "assessment", "assessment__period", "assessment__unit", "assessment__framework", "appraised_by", "finalized_by", "updated_by"
+        )
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at", "id")))
+        .get(pk=pk)
+    )
+    score.heading = None
+    score.evidence_list = list(score.evidence.all())
+    score.self_evidence = [e for e in score.evidence_list if e.stage == Evidence.Stage.SELF]
+    score.explanation_evidence = [e for e in score.evidence_list if e.stage == Evidence.Stage.EXPLANATION]
+    return score
+
+
+def score_history(score: Score) -> QuerySet[AuditEvent]:
+    return audit_events_for(score).select_related("target_type")
+
+
+# --- The appraisal queue and progress ------------------------------------------------------------
+
+
+@dataclass
+class QueueItem:
+    assessment: Assessment
+    field_code: str
+    field_title: str
+    total: int
+    done: int
+    returned: int = 0
+
+    @property
+    def remaining(self) -> int:
+        return self.total - self.done
+
+
+def _field_titles(period: Period) -> dict[tuple[int, str], str]:
+    rows = Criterion.objects.filter(framework__period=period, parent__isnull=True).values_list("framework_id", "code", "title")
+    return {(framework_id, code): title for framework_id, code, title in rows}
+
+
+def _appraisal_counts(scores: QuerySet[Score], *group_by: str):
+    return (
+        scores.filter(criterion__kind__in=APPRAISED_KINDS)
+        .order_by()
+        .annotate(field_code=FIELD_CODE)
+        .values("assessment_id", "field_code", *group_by)
+        .annotate(
+            total=Count("id"),
+            done=Count("id", filter=Q(appraised_at__isnull=False, needs_reappraisal=False)),
+            returned=Count("id", filter=Q(needs_reappraisal=True)),
+        )
+    )
+
+
+def appraisal_queue(period: Period, user) -> list[QueueItem]:
+    """The member's work: one line per unit × assigned field, with rows done / total."""
+    if roles.has_role(user, roles.STAFF) and not roles.has_role(user, roles.COUNCIL):
+        scope_q = Q()
+    else:
+        scope_q = member_scope(period, user).score_q()
+    counts = list(_appraisal_counts(Score.objects.filter(assessment__period=period).filter(scope_q)))
+    assessments = Assessment.objects.select_related("unit", "unit__block", "period").in_bulk({row["assessment_id"] for row in counts})
+    titles = _field_titles(period)
+    items = [
+        QueueItem(
+            assessment=assessments[row["assessment_id"]],
+            field_code=row["field_code"],
+            field_title=titles.get((assessments[row["assessment_id"]].framework_id, row["field_code"]), ""),
+            total=row["total"],
+            done=row["done"],
+            returned=row["returned"],
+        )
+        for row in counts
+    ]
+    items.sort(key=lambda i: (i.assessment.unit.block.order, i.assessment.unit.code, int(i.field_code) if i.field_code.isdigit() else 0))
+    return items
+
+
+@dataclass
+class ProgressLine:
+    label: str
+    total: int = 0
+    done: int = 0
+    detail: str = ""
+    obj: object = None
+
+    @property
+    def percent(self) -> int:
+        return round(self.done * 100 / self.total) if self.total else 0
+
+
+def appraisal_progress(period: Period) -> tuple[list[ProgressLine], list[ProgressLine]]:
+    """Rows appraised / to appraise per council member (over their assignments) and per unit."""
+    counts = list(
+        _appraisal_counts(Score.objects.filter(assessment__period=period), "assessment__unit_id", "assessment__unit__block_id")
+    )
+    assignments = list(AppraisalAssignment.objects.filter(period=period).select_related("member", "member__unit", "block"))
+    conflicts = defaultdict(set)
+    for member_id, unit_id in ConflictDeclaration.objects.filter(period=period).values_list("member_id", "unit_id"):
+        conflicts[member_id].add(unit_id)
+    members: dict[int, ProgressLine] = {}
+    for a in assignments:
+        line = members.setdefault(a.member_id, ProgressLine(str(a.member), detail=a.member.unit.name if a.member.unit_id else "", obj=a.member))
+        excluded = conflicts[a.member_id] | ({a.member.unit_id} if a.member.unit_id else set())
+        for row in counts:
+            if row["field_code"] != a.field_code or row["assessment__unit_id"] in excluded:
+                continue
+            if a.block_id and row["assessment__unit__block_id"] != a.block_id:
+                continue
+            line.total += row["total"]
+            line.done += row["done"]
+    assessments = Assessment.objects.filter(period=period).select_related("unit", "unit__block").in_bulk()
+    units: dict[int, ProgressLine] = {}
+    for row in counts:
+        assessment = assessments[row["assessment_id"]]
+        line = units.setdefault(assessment.pk, ProgressLine(assessment.unit.name, detail=assessment.unit.block.name, obj=assessment))
+        line.total += row["total"]
+        line.done += row["done"]
+    member_lines = sorted(members.values(), key=lambda line: line.label)
+    unit_lines = sorted(units.values(), key=lambda line: (line.obj.unit.block.order, line.obj.unit.code))
+    return member_lines, unit_lines
+
+
+def remediation_findings(assessment: Assessment):
+    """Shortcomings the previous year's inspections found at the unit, with their remediation
+    status: what the remediation sub-criterion (kết quả khắc phục tồn tại, hạn chế) scores."""
+    from inspections.selectors import tracker_findings
+
+    return list(tracker_findings(unit=assessment.unit).filter(visit__plan__year=assessment.period.year - 1))
+
+
+__all__ = [
+    "FIELD_CODE", "FieldGroup", "FieldTotal", "MemberScope", "Progress", "ProgressLine", "QueueItem", "Totals",
+    "appraisal_progress", "appraisal_queue", "appraiser_may_score", "assessment_progress", "assessment_visible_to", "assessment_sheet",
+    "assessment_totals", "assessment_totals_for_period", "assessments_for_user", "current_period", "field_of",
+    "member_scope", "missing_evidence_codes", "remediation_findings", "score_for_row", "score_history", "unscored_codes",
+]

@@ -1,0 +1,545 @@
+"""Writes of the scoring cycle: self-assessment with evidence, appraisal, explanation,
+finalisation. Every write is audited with old → new values.
+
+Concurrency: each write locks the assessment (the parent) and then the score row, so that two
+saves of one unit's rows, or a save and a phase change, never interleave; and each write takes the
+`version` the form was loaded with and refuses a stale one (StaleScore) instead of overwriting
+what someone else saved in between.
+
+Edit windows follow the plan: the unit edits only while self-assessment is open and before its
+deadline, the council appraises in the appraisal phase, the unit explains only the rows the
+council marked down, the council settles final scores, and nothing changes once approved."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from audit.services import audit_log, diff_fields
+from cchc.uploads import clean_filename, content_type_of, validate_upload
+from units import roles
+from units.models import Unit
+from units.text import nfc
+
+from ..models import (
+    AppraisalAssignment,
+    Assessment,
+    ConflictDeclaration,
+    Criterion,
+    Evidence,
+    Framework,
+    Kind,
+    Period,
+    Phase,
+    Score,
+    format_score,
+)
+from ..selectors.assessment import appraiser_may_score, missing_evidence_codes, unscored_codes
+from .errors import PhaseError, ScoringError, StaleScore
+
+APPROVED_MESSAGE = "Kỳ đánh giá đã được phê duyệt, không thể thay đổi điểm."
+EVIDENCE_KEY = "tài liệu kiểm chứng"
+
+
+def vn_score(value) -> str | None:
+    return None if value is None else format_score(value).replace(".", ",")
+
+
+# --- Shared checks -----------------------------------------------------------------------------
+
+
+def _today():
+    return timezone.localdate()
+
+
+def _lock(score: Score) -> tuple[Assessment, Score, Period]:
+    """Lock the assessment, then the row; read the period after the lock so that a phase change
+    committed meanwhile is seen (phase changes lock every assessment of the period)."""
+    assessment = Assessment.objects.select_for_update().get(pk=score.assessment_id)
+    # of=self: lock the row, not the criterion joined to it (shared by every unit's row).
+    locked = Score.objects.select_for_update(of=("self",)).select_related("criterion").get(pk=score.pk)
+    locked.assessment = assessment
+    assessment.period = Period.objects.get(pk=assessment.period_id)
+    return assessment, locked, assessment.period
+
+
+def _check_version(score: Score, expected_version: int | None, stage: str) -> None:
+    if expected_version is None or int(expected_version) == score.version:
+        return
+    who = score.updated_by.full_name or score.updated_by.username if score.updated_by_id else "người khác"
+    when = timezone.localtime(score.updated_at)
+    raise StaleScore(
+        f"Điểm này vừa được {who} cập nhật lúc {when:%H:%M} thành {score.current_value_text(stage)}. "
+        "Hãy xem lại trước khi lưu.",
+        score=score,
+    )
+
+
+def _check_not_approved(period: Period) -> None:
+    if period.phase == Phase.APPROVED:
+        raise PhaseError(APPROVED_MESSAGE)
+
+
+def _is_unit_editor(actor, assessment: Assessment) -> bool:
+    return actor is not None and roles.has_role(actor, roles.UNIT_EDITOR) and actor.unit_id == assessment.unit_id
+
+
+def _check_self_window(actor, assessment: Assessment, period: Period) -> None:
+    _check_not_approved(period)
+    if not _is_unit_editor(actor, assessment):
+        raise ScoringError("Chỉ cán bộ đầu mối CCHC của đơn vị mới được tự đánh giá.")
+    if assessment.status == Assessment.Status.SUBMITTED:
+        when = timezone.localtime(assessment.submitted_at) if assessment.submitted_at else None
+        day = f" ngày {when:%d/%m/%Y}" if when else ""
+        raise ScoringError(f"Đơn vị đã nộp bản tự đánh giá{day}, không thể sửa.")
+    if period.phase != Phase.SELF_ASSESSMENT:
+        raise PhaseError(f"Kỳ đánh giá đang ở giai đoạn {period.get_phase_display()}, đã hết thời gian tự đánh giá.")
+    if assessment.status == Assessment.Status.CLOSED:
+        raise ScoringError("Phiếu tự đánh giá đã bị khóa (hết hạn), không thể sửa.")
+    deadline = period.self_assessment_deadline
+    if deadline and _today() > deadline:
+        raise ScoringError(f"Đã quá hạn tự đánh giá ({deadline:%d/%m/%Y}).")
+
+
+def _check_appraiser(actor, score: Score, period: Period) -> None:
+    _check_not_approved(period)
+    returned = score.needs_reappraisal and period.phase in (Phase.EXPLANATION, Phase.FINALIZATION)
+    if period.phase != Phase.APPRAISAL and not returned:
+        raise PhaseError(f"Kỳ đánh giá đang ở giai đoạn {period.get_phase_display()}, không phải giai đoạn thẩm định.")
+    if score.criterion.kind == Kind.SURVEY:
+        raise ScoringError("Điểm điều tra xã hội học được nhập từ kết quả điều tra, không thẩm định trực tiếp.")
+    if not appraiser_may_score(actor, score.assessment, score.criterion.code):
+        raise ScoringError("Bạn không được phân công thẩm định tiêu chí này của đơn vị.")
+
+
+def _check_explanation_window(actor, assessment: Assessment, score: Score, period: Period) -> None:
+    _check_not_approved(period)
+    if not _is_unit_editor(actor, assessment):
+        raise ScoringError("Chỉ cán bộ đầu mối CCHC của đơn vị mới được giải trình.")
+    if period.phase != Phase.EXPLANATION:
+        raise PhaseError(f"Kỳ đánh giá đang ở giai đoạn {period.get_phase_display()}, không phải giai đoạn giải trình.")
+    deadline = period.explanation_deadline
+    if deadline and _today() > deadline:
+        raise ScoringError(f"Đã quá hạn giải trình ({deadline:%d/%m/%Y}).")
+    if not score.is_deducted:
+        raise ScoringError(f"Tiêu chí {score.criterion.code} không bị trừ điểm khi thẩm định nên không cần giải trình.")
+
+
+def _check_finalizer(actor, score: Score, period: Period) -> None:
+    _check_not_approved(period)
+    if period.phase != Phase.FINALIZATION:
+        raise PhaseError(f"Kỳ đánh giá đang ở giai đoạn {period.get_phase_display()}, không phải giai đoạn hoàn thiện kết quả.")
+    if not appraiser_may_score(actor, score.assessment, score.criterion.code):
+        raise ScoringError("Chỉ thành viên Hội đồng được phân công hoặc Sở Nội vụ mới được hoàn thiện điểm này.")
+
+
+def self_window_refusal(actor, assessment: Assessment) -> str | None:
+    """Why the unit cannot edit its self-assessment now (for the page), or None."""
+    try:
+        _check_self_window(actor, assessment, assessment.period)
+    except ScoringError as exc:
+        return str(exc)
+    return None
+
+
+def explanation_refusal(actor, score: Score) -> str | None:
+    try:
+        _check_explanation_window(actor, score.assessment, score, score.assessment.period)
+    except ScoringError as exc:
+        return str(exc)
+    return None
+
+
+def _value(criterion, value):
+    try:
+        return criterion.check_score(value)
+    except ValidationError as exc:
+        raise ScoringError(" ".join(exc.messages)) from None
+
+
+def _snapshot(score: Score, fields: list[str]) -> dict:
+    values = {}
+    for name in fields:
+        value = getattr(score, name)
+        values[name] = vn_score(value) if name.endswith("_score") else value
+    return values
+
+
+def _write(*, actor, score: Score, before: dict, fields: list[str], action: str, reason: str = "", force: bool = False) -> Score:
+    """Save the fields with a new version and audit what changed; nothing is written when nothing
+    changed, unless `force` (a confirmation is a write of its own)."""
+    changes = diff_fields(before, _snapshot(score, list(before)))
+    if not changes and not force:
+        return score
+    score.version = F("version") + 1
+    score.updated_by = actor if getattr(actor, "is_authenticated", False) else None
+    score.save(update_fields=fields + ["version", "updated_by", "updated_at"])
+    score.refresh_from_db(fields=["version", "updated_at"])
+    audit_log(actor=actor, action=action, target=score, changes=changes, reason=reason)
+    return score
+
+
+# --- Scores --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def score_set_self(*, actor, score: Score, value=None, note: str = "", not_applicable: bool = False, expected_version: int | None) -> Score:
+    """The unit's own score, note, and not-applicable flag for one sub-criterion."""
+    assessment, score, period = _lock(score)
+    _check_self_window(actor, assessment, period)
+    _check_version(score, expected_version, "self")
+    criterion = score.criterion
+    if criterion.kind != Kind.SELF:
+        raise ScoringError(f"Tiêu chí {criterion.code} không do đơn vị tự chấm.")
+    before = _snapshot(score, ["self_score", "self_note", "not_applicable"])
+    if not_applicable:
+        if not criterion.na_allowed:
+            raise ScoringError(f"Tiêu chí {criterion.code} không được đánh dấu “không áp dụng”.")
+        score.self_score = None
+    else:
+        score.self_score = None if value in (None, "") else _value(criterion, value)
+    score.not_applicable = bool(not_applicable)
+    score.self_note = nfc(note)
+    return _write(actor=actor, score=score, before=before, fields=["self_score", "self_note", "not_applicable"], action="score.self")
+
+
+@transaction.atomic
+def score_set_appraisal(
+    *, actor, score: Score, value=None, reason: str = "", not_applicable: bool | None = None, expected_version: int | None
+) -> Score:
+    """The council's score for one row. A reason (lý do trừ điểm) is required whenever it is
+    below the unit's self score or overturns the unit's "not applicable": the unit reads it in
+    the explanation round and answers it."""
+    assessment, score, period = _lock(score)
+    _check_appraiser(actor, score, period)
+    _check_version(score, expected_version, "appraisal")
+    criterion = score.criterion
+    reason = nfc(reason)
+    before = _snapshot(score, ["appraised_score", "appraisal_reason", "not_applicable", "needs_reappraisal"])
+    was_na = score.not_applicable
+    na = was_na if not_applicable is None else bool(not_applicable)
+    if na and not criterion.na_allowed:
+        raise ScoringError(f"Tiêu chí {criterion.code} không được đánh dấu “không áp dụng”.")
+    if na:
+        score.appraised_score = None
+    else:
+        if value in (None, ""):
+            raise ScoringError(f"Chưa nhập điểm thẩm định của tiêu chí {criterion.code}.")
+        score.appraised_score = _value(criterion, value)
+    if not reason:
+        if na != was_na:
+            raise ScoringError("Cần nêu lý do khi thay đổi việc áp dụng tiêu chí so với bản tự đánh giá.")
+        if score.self_score is not None and score.appraised_score is not None and score.appraised_score < score.self_score:
+            raise ScoringError(
+                f"Điểm thẩm định {vn_score(score.appraised_score)} thấp hơn điểm tự đánh giá {vn_score(score.self_score)}: cần nêu lý do trừ điểm."
+            )
+    score.not_applicable = na
+    score.appraisal_reason = reason
+    score.needs_reappraisal = False
+    # Saving an unchanged score on a row not yet appraised still counts: it confirms the unit's
+    # score, and the row leaves the appraiser's queue.
+    first = score.appraised_at is None
+    score.appraised_by = actor if getattr(actor, "is_authenticated", False) else None
+    score.appraised_at = timezone.now()
+    return _write(
+        actor=actor,
+        score=score,
+        before=before,
+        fields=["appraised_score", "appraisal_reason", "not_applicable", "needs_reappraisal", "appraised_by", "appraised_at"],
+        action="score.appraisal",
+        force=first,
+    )
+
+
+@transaction.atomic
+def score_set_explanation(*, actor, score: Score, text: str, expected_version: int | None) -> Score:
+    """The unit's answer (giải trình) to a deduction, before the explanation deadline."""
+    assessment, score, period = _lock(score)
+    _check_explanation_window(actor, assessment, score, period)
+    _check_version(score, expected_version, "explanation")
+    text = nfc(text)
+    if not text:
+        raise ScoringError("Chưa nhập nội dung giải trình.")
+    before = _snapshot(score, ["explanation"])
+    score.explanation = text
+    score.explained_at = timezone.now()
+    return _write(actor=actor, score=score, before=before, fields=["explanation", "explained_at"], action="score.explanation")
+
+
+@transaction.atomic
+def score_set_final(*, actor, score: Score, value=None, note: str = "", expected_version: int | None) -> Score:
+    """The council's final score. Empty means "as appraised" — the appraised score stands."""
+    assessment, score, period = _lock(score)
+    _check_finalizer(actor, score, period)
+    _check_version(score, expected_version, "final")
+    criterion = score.criterion
+    if score.not_applicable:
+        raise ScoringError(f"Tiêu chí {criterion.code} không áp dụng với đơn vị nên không có điểm cuối cùng.")
+    before = _snapshot(score, ["final_score", "council_note"])
+    final = None if value in (None, "") else _value(criterion, value)
+    # Writing the appraised score again is the default, not a decision: keep "as appraised".
+    score.final_score = None if final is not None and final == score.appraised_score else final
+    score.council_note = nfc(note)
+    score.finalized_by = actor if getattr(actor, "is_authenticated", False) else None
+    score.finalized_at = timezone.now()
+    return _write(
+        actor=actor, score=score, before=before, fields=["final_score", "council_note", "finalized_by", "finalized_at"], action="score.final"
+    )
+
+
+@transaction.atomic
+def score_return_to_appraiser(*, actor, score: Score, note: str, expected_version: int | None) -> Score:
+    """Staff send a row back to its appraiser (for example after a convincing explanation): the
+    appraiser may score it again although the appraisal phase is over."""
+    assessment, score, period = _lock(score)
+    _check_not_approved(period)
+    if not roles.has_role(actor, roles.STAFF):
+        raise ScoringError("Chỉ Sở Nội vụ mới được trả lại tiêu chí cho người thẩm định.")
+    if period.phase not in (Phase.EXPLANATION, Phase.FINALIZATION):
+        raise PhaseError("Chỉ trả lại cho người thẩm định trong giai đoạn giải trình hoặc hoàn thiện kết quả.")
+    _check_version(score, expected_version, "appraisal")
+    note = nfc(note)
+    if not note:
+        raise ScoringError("Cần nêu lý do trả lại cho người thẩm định.")
+    before = _snapshot(score, ["needs_reappraisal", "return_note"])
+    score.needs_reappraisal = True
+    score.return_note = note
+    return _write(actor=actor, score=score, before=before, fields=["needs_reappraisal", "return_note"], action="score.return", reason=note)
+
+
+# --- Evidence ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def evidence_add(*, actor, score: Score, upload, doc_number: str = "", doc_date=None, page_ref: str = "", stage: str = Evidence.Stage.SELF) -> Evidence:
+    """Attach a file to a row: while self-assessing, or with an explanation. The file is checked
+    by content (a renamed executable is refused) and stored under a random name."""
+    assessment, score, period = _lock(score)
+    if stage == Evidence.Stage.EXPLANATION:
+        _check_explanation_window(actor, assessment, score, period)
+    else:
+        _check_self_window(actor, assessment, period)
+        if score.criterion.kind != Kind.SELF:
+            raise ScoringError(f"Tiêu chí {score.criterion.code} không do đơn vị tự chấm.")
+    try:
+        kind = validate_upload(upload)
+    except ValidationError as exc:
+        raise ScoringError(" ".join(exc.messages)) from None
+    evidence = Evidence(
+        score=score,
+        stage=stage,
+        original_name=clean_filename(upload.name),
+        size=upload.size,
+        content_type=content_type_of(kind),
+        doc_number=nfc(doc_number)[:100],
+        doc_date=doc_date,
+        page_ref=nfc(page_ref)[:100],
+        uploaded_by=actor,
+    )
+    evidence.file.save(upload.name, upload, save=False)
+    try:
+        evidence.save()
+        described = evidence.original_name + (f" ({evidence.citation})" if evidence.citation else "")
+        audit_log(actor=actor, action="evidence.add", target=score, changes={EVIDENCE_KEY: [None, described]})
+    except Exception:
+        # The rows roll back with the transaction; the file on disk would not.
+        evidence.file.delete(save=False)
+        raise
+    return evidence
+
+
+@transaction.atomic
+def evidence_delete(*, actor, evidence: Evidence) -> None:
+    score = Score.objects.select_related("criterion").get(pk=evidence.score_id)
+    assessment, score, period = _lock(score)
+    evidence = Evidence.objects.get(pk=evidence.pk)
+    if evidence.stage == Evidence.Stage.EXPLANATION:
+        _check_explanation_window(actor, assessment, score, period)
+    else:
+        _check_self_window(actor, assessment, period)
+    described = evidence.original_name + (f" ({evidence.citation})" if evidence.citation else "")
+    audit_log(actor=actor, action="evidence.delete", target=score, changes={EVIDENCE_KEY: [described, None]})
+    field_file = evidence.file
+    name, storage = field_file.name, field_file.storage
+    evidence.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+# --- Assessments ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def assessment_submit(*, actor, assessment: Assessment, note: str = "") -> Assessment:
+    """The unit hands in its self-assessment. Every self-scored row must be scored (or marked not
+    applicable), and every row that requires evidence must have it — unless the unit explains
+    why in `note` (the council then judges it)."""
+    assessment = Assessment.objects.select_for_update().select_related("unit").get(pk=assessment.pk)
+    period = Period.objects.get(pk=assessment.period_id)
+    assessment.period = period
+    _check_self_window(actor, assessment, period)
+    note = nfc(note)
+    unscored = unscored_codes(assessment)
+    if unscored:
+        raise ScoringError(f"Còn {len(unscored)} tiêu chí chưa chấm: {', '.join(unscored[:15])}{'…' if len(unscored) > 15 else ''}.")
+    missing = missing_evidence_codes(assessment)
+    if missing and not note:
+        raise ScoringError(
+            f"{len(missing)} tiêu chí bắt buộc tài liệu kiểm chứng nhưng chưa có: {', '.join(missing[:15])}{'…' if len(missing) > 15 else ''}. "
+            "Hãy tải tài liệu lên, hoặc ghi giải trình lý do thiếu tài liệu trước khi nộp."
+        )
+    assessment.status = Assessment.Status.SUBMITTED
+    assessment.submitted_at = timezone.now()
+    assessment.submitted_by = actor
+    assessment.submit_note = note
+    assessment.save(update_fields=["status", "submitted_at", "submitted_by", "submit_note", "updated_at"])
+    changes = {"status": [Assessment.Status.OPEN.label, Assessment.Status.SUBMITTED.label]}
+    if note:
+        changes["submit_note"] = [None, note]
+    audit_log(actor=actor, action="assessment.submit", target=assessment, changes=changes)
+    return assessment
+
+
+def _leaves_by_framework(framework_ids) -> dict[int, list[int]]:
+    """Leaf criterion ids of each framework: only leaves are scored, a parent is their sum."""
+    nodes = list(Criterion.objects.filter(framework_id__in=framework_ids).values_list("pk", "framework_id", "parent_id"))
+    parents = {parent for _, _, parent in nodes if parent}
+    leaves: dict[int, list[int]] = {}
+    for pk, framework_id, _ in nodes:
+        if pk not in parents:
+            leaves.setdefault(framework_id, []).append(pk)
+    return leaves
+
+
+def _open_assessments(*, actor, period: Period) -> int:
+    """Create the missing assessments and score rows of the period: one assessment per active unit
+    of a block that has a framework, one row per leaf. Safe to run again (after a reopen, or for a
+    unit added later): what exists is kept, rows of criteria that are no longer leaves go."""
+    frameworks = {f.block_id: f for f in Framework.objects.filter(period=period)}
+    existing = set(Assessment.objects.filter(period=period).values_list("unit_id", flat=True))
+    new = [
+        Assessment(period=period, unit=unit, framework=frameworks[unit.block_id])
+        for unit in Unit.objects.filter(active=True, block_id__in=frameworks).order_by("code")
+        if unit.pk not in existing
+    ]
+    Assessment.objects.bulk_create(new)
+    leaves = _leaves_by_framework([f.pk for f in frameworks.values()])
+    all_leaves = {pk for ids in leaves.values() for pk in ids}
+    Score.objects.filter(assessment__period=period).exclude(criterion_id__in=all_leaves).delete()
+    have = set(Score.objects.filter(assessment__period=period).values_list("assessment_id", "criterion_id"))
+    rows = [
+        Score(assessment_id=assessment_id, criterion_id=criterion_id)
+        for assessment_id, framework_id in Assessment.objects.filter(period=period).values_list("pk", "framework_id")
+        for criterion_id in leaves.get(framework_id, [])
+        if (assessment_id, criterion_id) not in have
+    ]
+    Score.objects.bulk_create(rows, batch_size=2000)
+    if new or rows:
+        audit_log(
+            actor=actor,
+            action="assessment.open",
+            target=period,
+            changes={"assessments": [len(existing), len(existing) + len(new)], "units": [None, [a.unit.name for a in new]]},
+        )
+    return len(new)
+
+
+def assessments_open_for_period(*, actor, period: Period) -> int:
+    """Called by the phase change draft → self-assessment (inside its transaction)."""
+    return _open_assessments(actor=actor, period=period)
+
+
+@transaction.atomic
+def assessments_create_missing(*, actor, period: Period) -> int:
+    """Staff action “Tạo phiếu cho đơn vị mới”: assessments for units added since the period opened."""
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    if period.phase in (Phase.DRAFT, Phase.APPROVED):
+        raise PhaseError("Chỉ tạo phiếu đánh giá khi kỳ đánh giá đã mở và chưa được phê duyệt.")
+    return _open_assessments(actor=actor, period=period)
+
+
+def assessments_close_open(*, actor, period: Period) -> int:
+    """Called when the period leaves self-assessment: unsubmitted assessments are closed as they
+    stand, exactly as when the deadline passes."""
+    open_ones = list(Assessment.objects.filter(period=period, status=Assessment.Status.OPEN).select_related("unit"))
+    if not open_ones:
+        return 0
+    Assessment.objects.filter(pk__in=[a.pk for a in open_ones]).update(status=Assessment.Status.CLOSED, updated_at=timezone.now())
+    audit_log(
+        actor=actor,
+        action="assessment.close",
+        target=period,
+        changes={"units": [None, [a.unit.name for a in open_ones]]},
+        reason="Hết thời gian tự đánh giá: các phiếu chưa nộp được khóa theo hiện trạng.",
+    )
+    return len(open_ones)
+
+
+@transaction.atomic
+def assessment_reopen_for_unit(*, actor, assessment: Assessment, reason: str) -> Assessment:
+    """Staff let one unit edit its self-assessment again (e.g. it submitted by mistake)."""
+    assessment = Assessment.objects.select_for_update().select_related("unit").get(pk=assessment.pk)
+    period = Period.objects.get(pk=assessment.period_id)
+    _check_not_approved(period)
+    if not roles.has_role(actor, roles.STAFF):
+        raise ScoringError("Chỉ Sở Nội vụ mới được mở lại phiếu tự đánh giá.")
+    if period.phase != Phase.SELF_ASSESSMENT:
+        raise PhaseError("Chỉ mở lại phiếu trong giai đoạn tự đánh giá.")
+    reason = nfc(reason)
+    if not reason:
+        raise ScoringError("Cần nêu lý do mở lại phiếu tự đánh giá.")
+    if assessment.status == Assessment.Status.OPEN:
+        raise ScoringError("Phiếu đang mở.")
+    old = assessment.get_status_display()
+    assessment.status = Assessment.Status.OPEN
+    assessment.save(update_fields=["status", "updated_at"])
+    audit_log(actor=actor, action="assessment.reopen", target=assessment, changes={"status": [old, assessment.get_status_display()]}, reason=reason)
+    return assessment
+
+
+# --- Appraisal assignments and conflicts ------------------------------------------------------
+
+
+@transaction.atomic
+def assignment_create(*, actor, period: Period, member, field_code: str, block=None):
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    _check_not_approved(period)
+    if not roles.has_role(member, roles.COUNCIL):
+        raise ScoringError(f"{member} không phải thành viên Hội đồng thẩm định.")
+    fields = Criterion.objects.filter(framework__period=period, parent__isnull=True, code=field_code)
+    if block is not None:
+        fields = fields.filter(framework__block=block)
+    if not fields.exists():
+        where = f" của {block.name}" if block is not None else ""
+        raise ScoringError(f"Bộ chỉ số năm {period.year}{where} không có lĩnh vực {field_code}.")
+    duplicate = AppraisalAssignment.objects.filter(period=period, member=member, field_code=field_code)
+    duplicate = duplicate.filter(block__isnull=True) if block is None else duplicate.filter(block=block)
+    if duplicate.exists():
+        raise ScoringError("Phân công này đã có.")
+    assignment = AppraisalAssignment.objects.create(period=period, member=member, field_code=field_code, block=block)
+    audit_log(actor=actor, action="assignment.create", target=period, changes={"assignment": [None, str(assignment)]})
+    return assignment
+
+
+@transaction.atomic
+def assignment_delete(*, actor, assignment) -> None:
+    period = Period.objects.select_for_update().get(pk=assignment.period_id)
+    _check_not_approved(period)
+    audit_log(actor=actor, action="assignment.delete", target=period, changes={"assignment": [str(assignment), None]})
+    assignment.delete()
+
+
+@transaction.atomic
+def conflict_declare(*, actor, period: Period, unit, reason: str):
+    """A member stands aside from a unit's appraisal; the unit leaves their queue."""
+    period = Period.objects.get(pk=period.pk)
+    _check_not_approved(period)
+    if not roles.has_role(actor, roles.COUNCIL):
+        raise ScoringError("Chỉ thành viên Hội đồng thẩm định khai báo xung đột lợi ích.")
+    reason = nfc(reason)
+    if not reason:
+        raise ScoringError("Cần nêu lý do xung đột lợi ích.")
+    declaration, created = ConflictDeclaration.objects.get_or_create(period=period, member=actor, unit=unit, defaults={"reason": reason})
+    if not created:
+        raise ScoringError(f"Bạn đã khai báo xung đột lợi ích với {unit.name}.")
+    audit_log(actor=actor, action="conflict.declare", target=period, changes={"unit": [None, unit.name]}, reason=reason)
+    return declaration

@@ -1,0 +1,211 @@
+"""Importing scores from a CSV/XLSX sheet: survey results, scores kept in Excel, and earlier years
+a province migrates. The sheet is checked whole and written in one transaction; any bad row and
+nothing is written."""
+
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from audit.models import AuditEvent
+from audit.services import diff_fields
+from cchc.tabular import ImportRejected, RowError, Table
+from units.models import Unit
+from units.text import nfc
+
+from ..models import SCORED_KINDS_BY_STAGE, Assessment, Criterion, Kind, Period, Phase, Score
+from .assessment import vn_score
+
+SCORE_COLUMNS = ["unit_code", "criterion_code", "score", "note"]
+SCORE_REQUIRED = {"unit_code", "criterion_code", "score"}
+NA_WORDS = {"na", "n/a", "kad", "không áp dụng", "khong ap dung"}
+STAGES = {
+    "self": ("tự đánh giá", [Phase.SELF_ASSESSMENT]),
+    "appraisal": ("thẩm định", [Phase.APPRAISAL]),
+    "final": ("điểm cuối cùng", [Phase.FINALIZATION]),
+    # Survey results arrive while the council works, whatever its step.
+    "survey": ("điều tra xã hội học", [Phase.APPRAISAL, Phase.EXPLANATION, Phase.FINALIZATION]),
+}
+KIND_NAMES = {Kind.SELF: "tự đánh giá, thẩm định", Kind.SURVEY: "điều tra xã hội học", Kind.DEDUCTION: "điểm trừ"}
+# The fields each stage writes, and the column the note goes to.
+STAGE_FIELDS = {
+    "self": (["self_score", "self_note", "not_applicable"], "self_note"),
+    "appraisal": (["appraised_score", "appraisal_reason", "not_applicable"], "appraisal_reason"),
+    "final": (["final_score", "council_note", "not_applicable"], "council_note"),
+    "survey": (["appraised_score", "final_score", "council_note", "not_applicable"], "council_note"),
+}
+
+
+@dataclass
+class ScoreImportResult:
+    period: Period
+    stage: str
+    rows: int
+    changed: int
+
+    def __str__(self):
+        return (
+            f"Đã nhập {self.rows} dòng điểm {STAGES[self.stage][0]} của kỳ đánh giá năm {self.period.year}; "
+            f"{self.changed} điểm thay đổi."
+        )
+
+
+def _stage_open(period: Period, stage: str) -> None:
+    if stage not in STAGES:
+        raise ImportRejected([RowError(0, "", f"Giai đoạn nhập điểm '{stage}' không hợp lệ (self, appraisal, final, survey).")])
+    label, phases = STAGES[stage]
+    if period.phase not in phases:
+        allowed = ", ".join(Phase(p).label for p in phases)
+        raise ImportRejected(
+            [
+                RowError(
+                    0,
+                    "",
+                    f"Chưa thể nhập điểm {label}: kỳ đánh giá năm {period.year} đang ở giai đoạn {period.get_phase_display()} "
+                    f"(chỉ nhập trong giai đoạn {allowed}).",
+                )
+            ]
+        )
+
+
+@transaction.atomic
+def scores_import(*, table: Table, period: Period, stage: str, actor, source: str = "") -> ScoreImportResult:
+    """Write one stage's scores from `unit_code,criterion_code,score,note` rows. `score` may be
+    `NA` (not applicable, where the criterion allows it); `0,5` and `0.5` are both read.
+    Every row is checked against the criterion's rule and max, as a save in the browser is."""
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    _stage_open(period, stage)
+    if not table.rows:
+        raise ImportRejected([RowError(0, "", "Tệp không có dòng điểm nào.")])
+    # The same locks as a save in the browser: no row changes under the import.
+    assessments = {
+        a.unit.code: a
+        for a in Assessment.objects.select_for_update(of=("self",)).filter(period=period).select_related("unit", "unit__block", "period")
+    }
+    known_units = set(Unit.objects.filter(code__in=[row["unit_code"].strip() for _, row in table.rows]).values_list("code", flat=True))
+    criteria = {}
+    parents = set()
+    for criterion in Criterion.objects.filter(framework__period=period).select_related("framework__block"):
+        criteria[(criterion.framework_id, criterion.code)] = criterion
+        if criterion.parent_id:
+            parents.add(criterion.parent_id)
+    scores = {
+        (s.assessment_id, s.criterion_id): s for s in Score.objects.select_for_update(of=("self",)).filter(assessment__period=period)
+    }
+    errors: list[RowError] = []
+    planned: list[tuple[int, Score, dict]] = []
+    seen: dict[tuple[str, str], int] = {}
+    allowed_kinds = SCORED_KINDS_BY_STAGE[stage]
+    for number, row in table.rows:
+        unit_code, code = row["unit_code"].strip(), row["criterion_code"].strip()
+        score_text, note = (row.get("score") or "").strip(), nfc(row.get("note") or "")
+        if not unit_code:
+            errors.append(RowError(number, "unit_code", "Chưa có mã đơn vị."))
+            continue
+        assessment = assessments.get(unit_code)
+        if assessment is None:
+            message = (
+                f"Đơn vị '{unit_code}' không có phiếu đánh giá trong kỳ đánh giá năm {period.year}."
+                if unit_code in known_units
+                else f"Không có đơn vị mã '{unit_code}'."
+            )
+            errors.append(RowError(number, "unit_code", message))
+            continue
+        criterion = criteria.get((assessment.framework_id, code))
+        if criterion is None:
+            errors.append(RowError(number, "criterion_code", f"Bộ chỉ số của {assessment.unit.block.name} năm {period.year} không có tiêu chí '{code}'."))
+            continue
+        if criterion.pk in parents:
+            errors.append(RowError(number, "criterion_code", f"Tiêu chí {code} có tiêu chí con; chỉ nhập điểm cho tiêu chí được chấm (không có tiêu chí con)."))
+            continue
+        if criterion.kind not in allowed_kinds:
+            errors.append(
+                RowError(number, "criterion_code", f"Tiêu chí {code} thuộc loại {KIND_NAMES[criterion.kind]}, không nhập ở giai đoạn {STAGES[stage][0]}.")
+            )
+            continue
+        key = (unit_code, code)
+        if key in seen:
+            errors.append(RowError(number, "criterion_code", f"Trùng đơn vị {unit_code}, tiêu chí {code} với dòng {seen[key]}."))
+            continue
+        seen[key] = number
+        score = scores.get((assessment.pk, criterion.pk))
+        if score is None:
+            errors.append(RowError(number, "criterion_code", f"Phiếu của {assessment.unit.name} chưa có dòng điểm tiêu chí {code}."))
+            continue
+        score.criterion = criterion
+        score.assessment = assessment
+        value, na = None, False
+        if score_text.lower() in NA_WORDS:
+            if not criterion.na_allowed:
+                errors.append(RowError(number, "score", f"Tiêu chí {code} không được đánh dấu không áp dụng (NA)."))
+                continue
+            na = True
+        elif score_text:
+            try:
+                value = criterion.check_score(score_text)
+            except ValidationError as exc:
+                errors.append(RowError(number, "score", " ".join(exc.messages)))
+                continue
+        elif stage != "final":
+            errors.append(RowError(number, "score", "Chưa có điểm (ghi NA nếu tiêu chí không áp dụng)."))
+            continue
+        if stage == "appraisal" and not note:
+            if value is not None and score.self_score is not None and value < score.self_score:
+                errors.append(
+                    RowError(number, "note", f"Điểm thẩm định {vn_score(value)} thấp hơn điểm tự đánh giá {vn_score(score.self_score)}: cần ghi lý do trừ điểm ở cột note.")
+                )
+                continue
+        planned.append((number, score, {"value": value, "na": na, "note": note}))
+    if errors:
+        raise ImportRejected(errors)
+
+    now = timezone.now()
+    fields, note_field = STAGE_FIELDS[stage]
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    changed_scores, events = [], []
+    content_type = ContentType.objects.get_for_model(Score)
+    for number, score, data in planned:
+        before = {name: vn_score(getattr(score, name)) if name.endswith("_score") else getattr(score, name) for name in fields}
+        value = None if data["na"] else data["value"]
+        if stage == "self":
+            score.self_score = value
+        elif stage == "appraisal":
+            score.appraised_score = value
+            score.appraised_by, score.appraised_at, score.needs_reappraisal = user, now, False
+        elif stage == "final":
+            score.final_score = None if value is not None and value == score.appraised_score else value
+            score.finalized_by, score.finalized_at = user, now
+        else:
+            score.appraised_score = score.final_score = value
+        score.not_applicable = data["na"]
+        setattr(score, note_field, data["note"])
+        after = {name: vn_score(getattr(score, name)) if name.endswith("_score") else getattr(score, name) for name in fields}
+        changes = diff_fields(before, after)
+        if not changes:
+            continue
+        score.version += 1
+        score.updated_by = user
+        changed_scores.append(score)
+        events.append(
+            AuditEvent(
+                actor=user,
+                action="score.import",
+                target_type=content_type,
+                target_id=str(score.pk),
+                target_repr=str(score)[:255],
+                changes=changes,
+                reason=f"Nhập điểm {STAGES[stage][0]} từ tệp {source}, dòng {number}".strip(),
+            )
+        )
+    update = fields + ["version", "updated_by", "updated_at"]
+    if stage == "appraisal":
+        update += ["appraised_by", "appraised_at", "needs_reappraisal"]
+    elif stage == "final":
+        update += ["finalized_by", "finalized_at"]
+    for score in changed_scores:
+        score.updated_at = now
+    Score.objects.bulk_update(changed_scores, update, batch_size=500)
+    AuditEvent.objects.bulk_create(events, batch_size=500)
+    return ScoreImportResult(period=period, stage=stage, rows=len(planned), changed=len(changed_scores))

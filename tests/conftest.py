@@ -26,10 +26,14 @@ def require_or_skip(condition: bool, reason: str):
 _skipped: list[str] = []
 
 
+@pytest.hookimpl(trylast=True)  # after `-m` has deselected
 def pytest_collection_modifyitems(config, items):
-    for item in items:
-        if item.get_closest_marker("worker"):
-            item.add_marker(pytest.mark.xdist_group("celery-worker"))
+    # Two pytest-xdist processes would start two Celery workers on one broker, and either could
+    # take the other's task (and read the wrong test database): `make test` runs these apart.
+    if getattr(config, "workerinput", None) is not None:
+        workers = [item for item in items if item.get_closest_marker("worker")]
+        if workers:
+            raise pytest.UsageError("tests marked `worker` must run without -n: pytest -m worker")
 
 
 def pytest_runtest_logreport(report):
@@ -128,9 +132,9 @@ def client_of(client):
 def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory, worker_id):
     """A real Celery worker on the real broker, reading the test database.
 
-    Every test marked `worker` runs in the same pytest-xdist process (see
-    pytest_collection_modifyitems), so there is one worker, reading that process's test
-    database. Tests using it must use `django_db(transaction=True)` so the worker sees their rows."""
+    The worker tests run in one pytest process of their own (`make test` runs them after the
+    rest), so there is one worker, reading that process's test database. Tests using it must
+    use `django_db(transaction=True)` so the worker sees their rows."""
     import subprocess
     import sys
     import time

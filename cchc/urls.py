@@ -12,6 +12,7 @@ urlpatterns = [
     path("doi-mat-khau/xong/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("don-vi/", include("units.urls")),
     path("chi-so/", include("scoring.urls")),
+    path("ket-qua/", include("scoring.public_urls")),
     path("kiem-tra/", include("inspections.urls")),
     path("van-ban/", include("reports.urls")),
     path("quan-tri/", admin.site.urls),

@@ -13,6 +13,9 @@ class ScoringConfig(AppConfig):
             items.append(("Tự đánh giá", reverse("scoring:my_assessment"), "bi-pencil-square", "self"))
         if user.has_perm("scoring.appraise") and not user.has_perm("scoring.manage_assessments"):
             items.append(("Thẩm định", reverse("scoring:appraisal_queue"), "bi-clipboard-check", "appraisal"))
+        if user.has_perm("scoring.view_results"):
+            own = user.has_perm("scoring.self_assess") and not user.has_perm("scoring.view_results_unpublished") and not user.has_perm("scoring.view_overview")
+            items.append(("Kết quả của đơn vị" if own else "Kết quả", reverse("scoring:results_home"), "bi-trophy", "results"))
         if user.has_perm("scoring.view_periods"):
             items.append(("Kỳ đánh giá", reverse("scoring:period_list"), "bi-calendar3", "periods"))
         return items

@@ -24,7 +24,16 @@ from units import roles
 from units.models import User
 
 from .models import AppraisalAssignment, Assessment, Evidence, Kind, Period, Phase, Score, format_score
-from .services import FRAMEWORK_COLUMNS, REQUIRED_COLUMNS, framework_import, period_move, period_update
+from .services import (
+    FRAMEWORK_COLUMNS,
+    REQUIRED_COLUMNS,
+    approval_record,
+    approval_set_decision,
+    framework_import,
+    period_move,
+    period_reopen,
+    period_update,
+)
 
 DATA = Path(__file__).resolve().parent / "data"
 BLOCK_FILES = ["framework-so-nganh.csv", "framework-ubnd-huyen.csv", "framework-ubnd-xa.csv", "framework-co-quan-tw.csv"]
@@ -361,6 +370,20 @@ def _moment(day: datetime.date, hour: int = 9) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 0)))
 
 
+def _approve_2023(staff, period: Period) -> Period:
+    """The council approves first, then staff enter the decision, then the period moves on: the
+    same services and checks as on the results page (illustrative signer)."""
+    approval = approval_record(
+        actor=staff, period=period, council_approved_on=datetime.date(2024, 2, 20),
+        minutes_ref="Biên bản họp Hội đồng thẩm định ngày 20/02/2024",
+    )
+    approval_set_decision(
+        actor=staff, approval=approval, decision_number="519/QĐ-UBND", decision_date=datetime.date(2024, 2, 23),
+        signer_name="Trần Báu Hà", signer_title="Phó Chủ tịch",
+    )
+    return period_move(actor=staff, period=period, to_phase=Phase.APPROVED, reason="Quyết định số 519/QĐ-UBND ngày 23/02/2024 của UBND tỉnh")
+
+
 @transaction.atomic
 def seed_cycle(stdout) -> None:
     users = _users()
@@ -387,11 +410,16 @@ def seed_cycle(stdout) -> None:
             explained_at=_moment(period.explanation_deadline - datetime.timedelta(days=2)),
             final_at=_moment(period.finalization_deadline - datetime.timedelta(days=3)),
         )
-        period = period_move(actor=staff, period=period, to_phase=Phase.APPROVED, reason="Quyết định số 519/QĐ-UBND ngày 23/02/2024 của UBND tỉnh")
         history.save()
+        period = _approve_2023(staff, period)
         stdout.write(f"Kỳ đánh giá 2023: {len(rows_by)} phiếu đánh giá đã chấm, thẩm định, giải trình và phê duyệt; {files} tài liệu kiểm chứng.")
     else:
         stdout.write("Kỳ đánh giá 2023: đã qua dự thảo, giữ nguyên điểm.")
+        if period is not None and period.phase == Phase.APPROVED and not period.approvals.exists():
+            # A database seeded before approvals existed: give 2023 its approval the same way.
+            period = period_reopen(actor=staff, period=period, to_phase=Phase.FINALIZATION, reason="Bổ sung hồ sơ phê duyệt (dữ liệu mẫu)")
+            _approve_2023(staff, period)
+            stdout.write("Kỳ đánh giá 2023: đã bổ sung việc Hội đồng thông qua và Quyết định số 519/QĐ-UBND.")
 
     period = Period.objects.filter(year=2024).first()
     if period is not None and period.phase == Phase.DRAFT:

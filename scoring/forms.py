@@ -217,3 +217,29 @@ class ScoreImportForm(forms.Form):
         if upload.size > 10 * 1024 * 1024:
             raise ValidationError("Tệp lớn hơn 10 MB.")
         return upload
+
+
+# --- Results --------------------------------------------------------------------------------------
+
+
+class ApprovalForm(forms.Form):
+    council_approved_on = forms.DateField(label="Ngày Hội đồng thông qua", widget=DATE_WIDGET, input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    minutes_ref = forms.CharField(label="Biên bản họp", max_length=255, help_text="Ví dụ: Biên bản họp Hội đồng thẩm định ngày 20/02/2024.")
+
+
+class DecisionForm(forms.Form):
+    decision_number = forms.CharField(label="Số quyết định", max_length=100, help_text="Ví dụ: 519/QĐ-UBND.")
+    decision_date = forms.DateField(label="Ngày quyết định", widget=DATE_WIDGET, input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    signer_name = forms.CharField(label="Người ký", max_length=150)
+    signer_title = forms.CharField(label="Chức vụ người ký", max_length=150, help_text="Ví dụ: Phó Chủ tịch.")
+
+
+class HeadRatingForm(forms.Form):
+    rating = forms.ChoiceField(label="Mức độ hoàn thành nhiệm vụ", choices=[])
+    reason = forms.CharField(label="Lý do", widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        from .models import HeadRating
+
+        super().__init__(*args, **kwargs)
+        self.fields["rating"].choices = HeadRating.choices

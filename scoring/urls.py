@@ -44,4 +44,15 @@ urlpatterns = [
     path("diem/<int:pk>/tai-lieu/", views.evidence_upload, name="evidence_upload"),
     path("tai-lieu/<int:pk>/", views.evidence_download, name="evidence_download"),
     path("tai-lieu/<int:pk>/xoa/", views.evidence_delete, name="evidence_delete"),
+    # Results
+    path("ket-qua/", views.results_home, name="results_home"),
+    path("<int:year>/xep-hang/", views.results_ranking_first, name="results_ranking_first"),
+    path("<int:year>/xep-hang/<slug:block>/", views.results_ranking, name="results_ranking"),
+    path("<int:year>/tai-ve/xep-hang/", views.results_export, name="results_export"),
+    path("<int:year>/tai-ve/bang-diem/", views.results_matrix, name="results_matrix"),
+    path("<int:year>/thong-qua/", views.approval_record, name="approval_record"),
+    path("<int:year>/quyet-dinh/", views.approval_decision, name="approval_decision"),
+    path("phieu/<int:pk>/nguoi-dung-dau/", views.head_rating_override, name="head_rating_override"),
+    path("<int:year>/don-vi/<int:unit_pk>/", views.results_unit, name="results_unit"),
+    path("<int:year>/tong-quan/", views.results_overview, name="results_overview"),
 ]

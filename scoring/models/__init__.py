@@ -27,10 +27,11 @@ from .framework import (
     parse_rule,
     parse_score,
 )
+from .results import Approval, HeadRating, HeadRatingOverride
 
 __all__ = [
     "CENT", "CODE_RE", "LEVEL_LABELS", "MAX_SCORE_LIMIT", "PHASES", "SCORED_KINDS_BY_STAGE",
-    "AppraisalAssignment", "Assessment", "ConflictDeclaration", "Criterion", "Evidence", "Framework", "Kind",
+    "AppraisalAssignment", "Approval", "Assessment", "ConflictDeclaration", "Criterion", "Evidence", "Framework", "HeadRating", "HeadRatingOverride", "Kind",
     "Period", "Phase", "ReminderLog", "Score",
     "format_rule", "format_score", "normalize_rule", "parse_rule", "parse_score",
 ]

@@ -13,8 +13,10 @@ from .framework import (
     period_list,
     phase_events,
 )
+from .results import *  # noqa: F403
+from .results import __all__ as _results_all
 
 __all__ = [
     "FRAMEWORK_COLUMNS", "FrameworkTree", "criteria_tree_for_framework", "framework_export_rows", "framework_for",
-    "framework_trees_for_period", "period_list", "phase_events", *_assessment_all,
+    "framework_trees_for_period", "period_list", "phase_events", *_assessment_all, *_results_all,
 ]

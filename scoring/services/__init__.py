@@ -47,9 +47,20 @@ from .framework import (
 )
 from .imports import SCORE_COLUMNS, SCORE_REQUIRED, STAGES, ScoreImportResult, scores_import
 from .reminders import reminders_send
+from .results import (
+    STALE_REASON,
+    approval_record,
+    approval_set_decision,
+    approval_void,
+    approval_void_if_stale,
+    check_ready_to_approve,
+    head_rating_override_remove,
+    head_rating_override_set,
+)
 
 __all__ = [
-    "APPROVED_MESSAGE", "CRITERION_FIELDS", "EVIDENCE_KEY", "FRAMEWORK_COLUMNS", "LOCKED_MESSAGE", "PERIOD_FIELDS",
+    "APPROVED_MESSAGE", "STALE_REASON", "approval_record", "approval_set_decision", "approval_void", "approval_void_if_stale",
+    "check_ready_to_approve", "head_rating_override_remove", "head_rating_override_set", "CRITERION_FIELDS", "EVIDENCE_KEY", "FRAMEWORK_COLUMNS", "LOCKED_MESSAGE", "PERIOD_FIELDS",
     "REQUIRED_COLUMNS", "SCORE_COLUMNS", "SCORE_REQUIRED", "STAGES",
     "FrameworkLocked", "ImportResult", "PhaseError", "ScoreImportResult", "ScoringError", "StaleScore",
     "assessment_reopen_for_unit", "assessment_submit", "assessments_close_open", "assessments_create_missing",

@@ -36,9 +36,12 @@ from ..models import (
 )
 from ..selectors.assessment import appraiser_may_score, missing_evidence_codes, unscored_codes
 from .errors import PhaseError, ScoringError, StaleScore
+from .results import approval_void_if_stale
 
 APPROVED_MESSAGE = "Kỳ đánh giá đã được phê duyệt, không thể thay đổi điểm."
 EVIDENCE_KEY = "tài liệu kiểm chứng"
+# The fields that make a score's effective value: a change to one of them can void an approval.
+SCORE_VALUE_FIELDS = {"self_score", "appraised_score", "final_score", "not_applicable"}
 
 
 def vn_score(value) -> str | None:
@@ -176,6 +179,8 @@ def _write(*, actor, score: Score, before: dict, fields: list[str], action: str,
     score.save(update_fields=fields + ["version", "updated_by", "updated_at"])
     score.refresh_from_db(fields=["version", "updated_at"])
     audit_log(actor=actor, action=action, target=score, changes=changes, reason=reason)
+    if SCORE_VALUE_FIELDS.intersection(changes):
+        approval_void_if_stale(period=score.assessment.period, actor=actor)
     return score
 
 

@@ -21,6 +21,7 @@ from ..selectors import FRAMEWORK_COLUMNS, framework_trees_for_period
 from ..tree import attach_children, framework_total, tree_problems, vn
 from .assessment import assessments_close_open, assessments_open_for_period
 from .errors import FrameworkLocked, PhaseError, ScoringError
+from .results import STALE_REASON, approval_void_if_stale, check_ready_to_approve
 
 REQUIRED_COLUMNS = {"block", "code", "title", "max_score"}
 PERIOD_FIELDS = (
@@ -94,12 +95,26 @@ def _lock_period(period: Period, expected_phase: str | None) -> Period:
     return period
 
 
-@transaction.atomic
 def period_advance(*, actor, period: Period, reason: str = "", expected_phase: str | None = None) -> Period:
     """Move the period to its next phase.
 
     Moving on does not wait for late units: what they entered stands as it is, exactly as when
-    the deadline passes (the plan's deadlines are binding, units are told them in advance)."""
+    the deadline passes (the plan's deadlines are binding, units are told them in advance).
+
+    The move to `approved` needs the council's approval with the decision entered, still matching
+    the scores. An approval the scores no longer match is voided first, in its own transaction,
+    so that the refusal that follows does not undo the voiding."""
+    if Period.objects.filter(pk=period.pk, phase=Phase.FINALIZATION).exists():
+        with transaction.atomic():
+            locked = Period.objects.select_for_update().get(pk=period.pk)
+            voided = approval_void_if_stale(period=locked, actor=actor)
+        if voided:
+            raise PhaseError(f"{STALE_REASON}: kết quả thông qua đã bị hủy, Hội đồng cần thông qua lại trước khi phê duyệt.")
+    return _period_advance(actor=actor, period=period, reason=reason, expected_phase=expected_phase)
+
+
+@transaction.atomic
+def _period_advance(*, actor, period: Period, reason: str, expected_phase: str | None) -> Period:
     period = _lock_period(period, expected_phase)
     to_phase = period.next_phase
     if to_phase is None:
@@ -107,6 +122,8 @@ def period_advance(*, actor, period: Period, reason: str = "", expected_phase: s
     from_phase = period.phase
     if from_phase == Phase.DRAFT:
         _check_ready_to_open(period)
+    elif from_phase == Phase.FINALIZATION:
+        check_ready_to_approve(actor=actor, period=period)
     period = _set_phase(actor=actor, period=period, to_phase=to_phase, reason=nfc(reason))
     if from_phase == Phase.DRAFT:
         assessments_open_for_period(actor=actor, period=period)

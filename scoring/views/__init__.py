@@ -44,8 +44,24 @@ from .framework import (
     period_list,
     period_transition,
 )
+from .results import (
+    approval_decision,
+    approval_record,
+    head_rating_override,
+    public_results,
+    public_results_list,
+    results_export,
+    results_home,
+    results_matrix,
+    results_overview,
+    results_ranking,
+    results_ranking_first,
+    results_unit,
+)
 
 __all__ = [
+    "approval_decision", "approval_record", "head_rating_override", "public_results", "public_results_list", "results_export",
+    "results_home", "results_matrix", "results_overview", "results_ranking", "results_ranking_first", "results_unit",
     "appraisal_progress", "appraisal_queue", "appraisal_sheet", "assessment_detail", "assessment_explanation",
     "assessment_finalization", "assessment_reopen", "assessment_submit", "assessments_create_missing", "assignment_delete",
     "assignments", "conflict_declare", "criterion_add", "criterion_delete", "criterion_edit", "criterion_move",

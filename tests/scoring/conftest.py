@@ -120,3 +120,22 @@ def cycle(sonv_staff, council_member, unit_a_editor, unit_b_editor):
         editor_a=unit_a_editor,
         editor_b=unit_b_editor,
     )
+
+
+def approve(period, staff, *, council_on=None):
+    """Walk a period to `approved` as the rules require: to finalisation, the council's approval,
+    the decision, then the move (staff must be a staff member)."""
+    import datetime
+
+    from scoring.models import Phase
+    from scoring.services import approval_record, approval_set_decision, period_move
+
+    if period.phase != Phase.FINALIZATION:
+        period = period_move(actor=staff, period=period, to_phase=Phase.FINALIZATION, reason="thử nghiệm")
+    council_on = council_on or datetime.date(period.year + 1, 2, 20)
+    approval = approval_record(actor=staff, period=period, council_approved_on=council_on, minutes_ref="Biên bản họp Hội đồng")
+    approval_set_decision(
+        actor=staff, approval=approval, decision_number="519/QĐ-UBND", decision_date=council_on + datetime.timedelta(days=3),
+        signer_name="Trần Báu Hà", signer_title="Phó Chủ tịch",
+    )
+    return period_move(actor=staff, period=period, to_phase=Phase.APPROVED, reason="Quyết định số 519/QĐ-UBND")

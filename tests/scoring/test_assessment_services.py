@@ -27,7 +27,7 @@ from scoring.services import (
 from tests.factories import UnitFactory, make_user
 from units import roles
 
-from .conftest import PDF, fill_self, move, row, submit
+from .conftest import PDF, approve, fill_self, move, row, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -330,7 +330,7 @@ def test_staff_return_a_row_to_its_appraiser_who_may_then_score_it_again(cycle):
 def test_nothing_changes_in_an_approved_period(cycle):
     explanation_ready(cycle)
     explain(cycle, "2.3")
-    move(cycle.period, Phase.APPROVED)
+    approve(cycle.period, cycle.staff)
     score = row(cycle.a, "2.3")
     evidence = Evidence.objects.create(score=score, original_name="a.pdf", size=1, content_type="application/pdf", file="x.pdf")
     message = "Kỳ đánh giá đã được phê duyệt, không thể thay đổi điểm."

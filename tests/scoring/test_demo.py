@@ -6,7 +6,7 @@ from django.db.models import F
 
 from audit.models import AuditEvent
 from scoring.models import Assessment, Phase, Score
-from scoring.selectors import assessment_totals_for_period
+from scoring.selectors import approval_for_period, assessment_totals_for_period, results_published
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +23,9 @@ def test_the_demo_runs_2023_to_approved_and_2024_to_appraisal_and_a_second_run_c
     a2023 = Assessment.objects.filter(period__year=2023).select_related("period").first()
     period_2023, period_2024 = a2023.period, Assessment.objects.filter(period__year=2024).first().period
     assert period_2023.phase == Phase.APPROVED and period_2024.phase == Phase.APPRAISAL
+    approval = approval_for_period(period_2023)
+    assert results_published(period_2023) and approval.decision_number == "519/QĐ-UBND"
+    assert [r["unit_code"] for r in approval.snapshot if r["block"] == "so-nganh"][:3] == ["SKHCN", "STTTT", "SNGV"]
     assert top_three(period_2023, "so-nganh") == ["SKHCN", "STTTT", "SNGV"]
     assert top_three(period_2023, "ubnd-huyen") == ["TP-HT", "TX-KA", "H-TH"]
     assert top_three(period_2023, "co-quan-tw") == ["TW-HQ", "TW-CA", "TW-THUE"]

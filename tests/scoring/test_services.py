@@ -25,7 +25,7 @@ from scoring.services import (
 )
 from units.models import Block
 
-from .conftest import generated_csv, import_text
+from .conftest import approve, generated_csv, import_text
 
 pytestmark = pytest.mark.django_db
 
@@ -82,7 +82,7 @@ def test_a_stale_transition_form_does_not_skip_a_phase(sample_period, sonv_staff
 
 
 def test_moving_to_a_later_phase_walks_through_each_phase(sample_period, sonv_staff):
-    period = period_move(actor=sonv_staff, period=sample_period, to_phase=Phase.APPROVED, reason="Quyết định 519/QĐ-UBND")
+    period = approve(sample_period, sonv_staff)
     assert period.phase == Phase.APPROVED
     steps = [tuple(e.changes["phase"]) for e in phase_events(period).order_by("id")]
     assert steps == [
@@ -97,7 +97,7 @@ def test_moving_to_a_later_phase_walks_through_each_phase(sample_period, sonv_st
 
 
 def test_an_approved_period_cannot_be_edited(sample_period, sonv_staff):
-    period = period_move(actor=sonv_staff, period=sample_period, to_phase=Phase.APPROVED)
+    period = approve(sample_period, sonv_staff)
     with pytest.raises(PhaseError, match="đã được phê duyệt"):
         period_update(actor=sonv_staff, period=period, band_excellent_min=Decimal("95"))
 
@@ -194,7 +194,7 @@ def test_clone_copies_every_active_blocks_tree_into_a_new_draft_period(sample_pe
     import_text(generated_csv(1, 1, 1, block="ubnd-xa"))
     Block.objects.filter(code="ubnd-huyen").update(active=False)  # abolished since
     period_update(actor=sonv_staff, period=sample_period, self_assessment_deadline=datetime.date(2024, 12, 13), band_excellent_min=Decimal("92"))
-    period_move(actor=sonv_staff, period=sample_period, to_phase=Phase.APPROVED)
+    approve(sample_period, sonv_staff)
 
     new = period_clone(actor=sonv_staff, source=sample_period, year=2025)
     assert new.phase == Phase.DRAFT and new.title == "Chỉ số cải cách hành chính năm 2025"

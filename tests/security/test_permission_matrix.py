@@ -74,6 +74,21 @@ MATRIX = {
     "scoring:evidence_upload": ({"pk": "score"}, POST, "L 400 4 3 4 3 3"),
     "scoring:evidence_download": ({"pk": "scoring_evidence"}, GET, "L 2 4 2 4 2 2"),
     "scoring:evidence_delete": ({"pk": "scoring_evidence"}, POST, "L 400 4 3 4 3 3"),
+    # Results. The world's 2023 is in draft, so nothing is published: the council and staff see
+    # the (provisional) results, leaders and units do not; unit A's own page says "not published"
+    # to its editor and does not exist for unit B's.
+    "scoring:results_home": ({}, GET, "L 2 2 2 3 2 2"),
+    "scoring:results_ranking_first": ({"year": 2023}, GET, "L 3 3 R 3 3 R"),
+    "scoring:results_ranking": ({"year": 2023, "block": "so-nganh"}, GET, "L 3 3 2 3 3 2"),
+    "scoring:results_export": ({"year": 2023}, GET, "L 3 3 2 3 3 2"),
+    "scoring:results_matrix": ({"year": 2023}, GET, "L 3 3 2 3 3 2"),
+    "scoring:approval_record": ({"year": 2023}, POST, "L 3 3 R 3 3 R"),
+    "scoring:approval_decision": ({"year": 2023}, POST, "L 3 3 3 3 3 R"),
+    "scoring:head_rating_override": ({"pk": "assessment"}, GET, "L 3 3 2 3 3 2"),
+    "scoring:results_unit": ({"year": 2023, "unit_pk": "unit"}, GET, "L 2 4 2 3 3 2"),
+    "scoring:results_overview": ({"year": 2023}, GET, "L 3 3 3 3 3 2"),
+    "public:results_list": ({}, GET, "2 2 2 2 2 2 2"),
+    "public:results": ({"year": 2023}, GET, "4 4 4 4 4 4 4"),
     # Inspections.
     "inspections:plans": ({}, GET, "L 3 3 3 2 2 2"),
     "inspections:plan_create": ({}, GET, "L 3 3 3 3 3 2"),

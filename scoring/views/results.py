@@ -1,0 +1,432 @@
+"""Results pages: the ranking per block, a unit's results, the province overview, the approval
+and decision forms, the council's head-rating overrides, downloads, and the public results.
+
+Before publication (approved, with an approval that still matches the scores) only the council
+and Sở Nội vụ see results, marked provisional; leaders get 403, a unit's contact a page saying
+the results are not published. After it leaders see everything and a unit's contact their own
+unit and their block's ranking. Another unit's page does not exist for a unit (404)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from inspections.selectors import open_findings_for_unit
+from reports.exports import export_filename, ranking_csv, ranking_xlsx, score_matrix_xlsx
+from units import roles
+from units.models import Block
+
+from .. import selectors, services
+from ..forms import ApprovalForm, DecisionForm, HeadRatingForm
+from ..models import Assessment, Framework, Period, Phase
+from ..selectors import ranking_for_period, results_published
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+BAND_COLORS = {"Xuất sắc": "#198754", "Tốt": "#0d6efd", "Khá": "#20c997", "Trung bình": "#fd7e14", "Yếu": "#dc3545"}
+BANDS = list(BAND_COLORS)
+
+
+def _require(request, perm: str):
+    if not request.user.has_perm(perm):
+        raise PermissionDenied
+
+
+def _sees_unpublished(user) -> bool:
+    return user.has_perm("scoring.view_results_unpublished")
+
+
+def _is_unit_editor_only(user) -> bool:
+    return roles.has_role(user, roles.UNIT_EDITOR) and not roles.has_role(user, roles.STAFF, roles.COUNCIL, roles.LEADER)
+
+
+def _get_period_results_for_user(request, year: int) -> tuple[Period, bool]:
+    """The period and whether its results are published; 403 for a role that may not see them
+    yet (leaders, units) or at all."""
+    _require(request, "scoring.view_results")
+    period = get_object_or_404(Period, year=year)
+    published = results_published(period)
+    if not published and not _sees_unpublished(request.user):
+        raise PermissionDenied
+    return period, published
+
+
+def _blocks_of(period: Period) -> list[Block]:
+    return [f.block for f in Framework.objects.filter(period=period).select_related("block").order_by("block__order", "block__code")]
+
+
+def _f(value) -> float:
+    return float(value)
+
+
+# --- Landing ----------------------------------------------------------------------------------------
+
+
+@login_required
+def results_home(request):
+    """The menu's "Kết quả": a unit's own results, the province overview for leaders, the
+    current period's ranking for the council and Sở Nội vụ."""
+    _require(request, "scoring.view_results")
+    user = request.user
+    if _sees_unpublished(user):
+        period = Period.objects.exclude(phase=Phase.DRAFT).order_by("-year").first()
+        if period is not None:
+            return redirect("scoring:results_ranking_first", year=period.year)
+    published = selectors.published_periods()
+    if published:
+        latest = published[0]
+        if roles.has_role(user, roles.LEADER):
+            return redirect("scoring:results_overview", year=latest.year)
+        if user.unit_id and Assessment.objects.filter(period=latest, unit_id=user.unit_id).exists():
+            return redirect("scoring:results_unit", year=latest.year, unit_pk=user.unit_id)
+    return render(request, "scoring/results_unpublished.html", {"period": None})
+
+
+# --- The ranking -------------------------------------------------------------------------------------
+
+
+@login_required
+def results_ranking_first(request, year: int):
+    period, _ = _get_period_results_for_user(request, year)
+    blocks = _blocks_of(period)
+    if _is_unit_editor_only(request.user):
+        blocks = [b for b in blocks if request.user.unit_id and b.pk == request.user.unit.block_id]
+    if not blocks:
+        raise Http404
+    return redirect("scoring:results_ranking", year=year, block=blocks[0].code)
+
+
+@login_required
+def results_ranking(request, year: int, block: str):
+    period, published = _get_period_results_for_user(request, year)
+    blocks = _blocks_of(period)
+    current = next((b for b in blocks if b.code == block), None)
+    if current is None:
+        raise Http404
+    user = request.user
+    if _is_unit_editor_only(user):
+        # A unit sees its own block's ranking (as published), never another block's page.
+        if not user.unit_id or user.unit.block_id != current.pk:
+            raise Http404
+        blocks = [current]
+    rows = ranking_for_period(period, block=current, provisional=not published)
+    headings = selectors.field_headings(period, block=current).get(current.pk, [])
+    approval = selectors.approval_for_period(period)
+    can_approve = user.has_perm("scoring.approve_results")
+    overridable = can_approve and period.phase in (Phase.EXPLANATION, Phase.FINALIZATION)
+    chart = {
+        "type": "bar",
+        "data": {
+            "labels": [r.unit.display_name for r in rows],
+            "datasets": [
+                {
+                    "label": "Chỉ số CCHC (%)",
+                    "data": [_f(r.index) for r in rows],
+                    "backgroundColor": [BAND_COLORS.get(r.classification, "#6c757d") for r in rows],
+                }
+            ],
+        },
+        "options": {"indexAxis": "y", "scales": {"x": {"min": 0, "max": 100}}, "plugins": {"legend": {"display": False}}},
+    }
+    context = {
+        "period": period,
+        "current_block": current,
+        "blocks": blocks,
+        "rows": rows,
+        "headings": headings,
+        "published": published,
+        "approval": approval,
+        "voided": period.approvals.filter(voided_at__isnull=False).order_by("-voided_at").first() if can_approve else None,
+        "can_approve": can_approve,
+        "can_decide": user.has_perm("scoring.enter_decision"),
+        "can_matrix": user.has_perm("scoring.export_score_matrix"),
+        "overridable": overridable,
+        "approval_form": ApprovalForm() if can_approve and period.phase == Phase.FINALIZATION and approval is None else None,
+        "decision_form": DecisionForm(initial=_decision_initial(approval)) if approval and user.has_perm("scoring.enter_decision") and period.phase == Phase.FINALIZATION else None,
+        "chart": chart,
+        "chart_height": max(240, 28 * len(rows) + 60),
+        "is_unit_editor": _is_unit_editor_only(user),
+    }
+    return render(request, "scoring/results_ranking.html", context)
+
+
+def _decision_initial(approval) -> dict:
+    if approval is None:
+        return {}
+    return {
+        "decision_number": approval.decision_number,
+        "decision_date": approval.decision_date,
+        "signer_name": approval.signer_name,
+        "signer_title": approval.signer_title,
+    }
+
+
+# --- Approval and decision ---------------------------------------------------------------------------
+
+
+def _form_errors(request, form) -> None:
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+
+
+def _back(period: Period, request):
+    nxt = request.POST.get("next", "")
+    if nxt.startswith("/chi-so/"):
+        return redirect(nxt)
+    return redirect("scoring:results_ranking_first", year=period.year)
+
+
+@login_required
+@require_POST
+def approval_record(request, year: int):
+    _require(request, "scoring.approve_results")
+    period = get_object_or_404(Period, year=year)
+    form = ApprovalForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _back(period, request)
+    try:
+        services.approval_record(actor=request.user, period=period, **form.cleaned_data)
+    except services.ScoringError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Đã ghi nhận Hội đồng thẩm định thông qua kết quả.")
+    return _back(period, request)
+
+
+@login_required
+@require_POST
+def approval_decision(request, year: int):
+    _require(request, "scoring.enter_decision")
+    period = get_object_or_404(Period, year=year)
+    approval = selectors.approval_for_period(period)
+    form = DecisionForm(request.POST)
+    if approval is None:
+        messages.error(request, "Hội đồng thẩm định chưa thông qua kết quả.")
+    elif not form.is_valid():
+        _form_errors(request, form)
+    else:
+        try:
+            services.approval_set_decision(actor=request.user, approval=approval, **form.cleaned_data)
+        except services.ScoringError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Đã lưu quyết định phê duyệt. Có thể chuyển kỳ đánh giá sang giai đoạn Đã phê duyệt.")
+    return _back(period, request)
+
+
+# --- Head rating overrides --------------------------------------------------------------------------
+
+
+def _row_for(assessment: Assessment):
+    rows = ranking_for_period(assessment.period, block=assessment.unit.block, provisional=True)
+    return next(r for r in rows if r.assessment_id == assessment.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def head_rating_override(request, pk: int):
+    _require(request, "scoring.approve_results")
+    assessment = get_object_or_404(Assessment.objects.select_related("period", "unit", "unit__block"), pk=pk)
+    period = assessment.period
+    status = 200
+    error = ""
+    form = HeadRatingForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "remove":
+                services.head_rating_override_remove(actor=request.user, assessment=assessment, reason=request.POST.get("reason", ""))
+            elif form.is_valid():
+                services.head_rating_override_set(actor=request.user, assessment=assessment, **form.cleaned_data)
+            else:
+                raise services.ScoringError(" ".join(e for errors in form.errors.values() for e in errors))
+        except services.ScoringError as exc:
+            error, status = str(exc), 400
+        else:
+            if not request.htmx:
+                messages.success(request, "Đã cập nhật đánh giá người đứng đầu.")
+                return redirect("scoring:results_ranking", year=period.year, block=assessment.unit.block.code)
+            return render(request, "scoring/_head_rating_cell.html", {"row": _row_for(assessment), "overridable": True})
+        if not request.htmx:
+            messages.error(request, error)
+            return redirect("scoring:results_ranking", year=period.year, block=assessment.unit.block.code)
+    row = _row_for(assessment)
+    if request.method == "GET":
+        form = HeadRatingForm(initial={"rating": row.head_rating_code, "reason": row.head_rating_reason})
+    context = {"row": row, "form": form, "error": error, "assessment": assessment, "period": period}
+    return render(request, "scoring/_head_rating_form.html", context, status=status)
+
+
+# --- Downloads -----------------------------------------------------------------------------------------
+
+
+def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def results_export(request, year: int):
+    """The ranking file, as the ranking page shows it: all blocks, or one (`?khoi=`); a unit's
+    contact gets their own block."""
+    period, published = _get_period_results_for_user(request, year)
+    block = None
+    code = request.GET.get("khoi", "")
+    if _is_unit_editor_only(request.user):
+        if not request.user.unit_id:
+            raise Http404
+        block = request.user.unit.block
+    elif code:
+        block = get_object_or_404(Block, code=code)
+    rows = ranking_for_period(period, block=block, provisional=not published)
+    if request.GET.get("format") == "xlsx":
+        return _download(ranking_xlsx(period, rows), export_filename(period, "ranking", "xlsx"), XLSX)
+    return _download(ranking_csv(period, rows), export_filename(period, "ranking", "csv"), "text/csv; charset=utf-8")
+
+
+@login_required
+def results_matrix(request, year: int):
+    _require(request, "scoring.export_score_matrix")
+    period = get_object_or_404(Period, year=year)
+    return _download(score_matrix_xlsx(period), export_filename(period, "matrix", "xlsx"), XLSX)
+
+
+# --- A unit's results ---------------------------------------------------------------------------------
+
+
+def _get_unit_results_for_user(request, year: int, unit_pk: int) -> tuple[Period, Assessment, bool]:
+    """A unit's contact: their own unit only (another unit's page does not exist, 404); leaders
+    after publication; the council and Sở Nội vụ always."""
+    _require(request, "scoring.view_results")
+    user = request.user
+    period = get_object_or_404(Period, year=year)
+    if _is_unit_editor_only(user) and user.unit_id != unit_pk:
+        raise Http404
+    assessment = get_object_or_404(Assessment.objects.select_related("unit", "unit__block", "period"), period=period, unit_id=unit_pk)
+    published = results_published(period)
+    if not published and not _sees_unpublished(user) and not _is_unit_editor_only(user):
+        raise PermissionDenied
+    return period, assessment, published
+
+
+@login_required
+def results_unit(request, year: int, unit_pk: int):
+    period, assessment, published = _get_unit_results_for_user(request, year, unit_pk)
+    user = request.user
+    if not published and not _sees_unpublished(user):
+        return render(request, "scoring/results_unpublished.html", {"period": period, "unit": assessment.unit})
+    unit = assessment.unit
+    rows = ranking_for_period(period, block=unit.block, provisional=not published)
+    mine = next(r for r in rows if r.assessment_id == assessment.pk)
+    headings = [h for h in selectors.field_headings(period, block=unit.block).get(unit.block_id, []) if h.max_score]
+    best = rows[0]
+
+    def percent(row, code):
+        maximum = row.field_max.get(code)
+        return round(_f(row.field_scores.get(code, 0)) * 100 / _f(maximum), 2) if maximum else None
+
+    averages = []
+    for h in headings:
+        values = [percent(r, h.code) for r in rows if percent(r, h.code) is not None]
+        averages.append(round(sum(values) / len(values), 2) if values else None)
+    field_chart = {
+        "type": "bar",
+        "data": {
+            "labels": [f"LV {h.code}" for h in headings],
+            "datasets": [
+                {"label": unit.display_name, "data": [percent(mine, h.code) for h in headings], "backgroundColor": "#c62828"},
+                {"label": "Trung bình khối", "data": averages, "backgroundColor": "#90a4ae"},
+                {"label": f"Cao nhất khối ({best.unit.display_name})", "data": [percent(best, h.code) for h in headings], "backgroundColor": "#198754"},
+            ],
+        },
+        "options": {"scales": {"y": {"min": 0, "max": 100, "title": {"display": True, "text": "% điểm tối đa của lĩnh vực"}}}},
+    }
+    periods = selectors.published_periods()
+    if not published:
+        periods = periods + [period]
+    trend = selectors.unit_trend(unit, [p for p in periods if p.year <= period.year])
+    trend_chart = {
+        "type": "line",
+        "data": {
+            "labels": [str(p.year) for p in trend],
+            "datasets": [{"label": "Chỉ số CCHC (%)", "data": [_f(p.index) for p in trend], "borderColor": "#c62828", "backgroundColor": "#c62828"}],
+        },
+        "options": {"scales": {"y": {"suggestedMin": 50, "max": 100}}},
+    }
+    context = {
+        "period": period,
+        "unit": unit,
+        "row": mine,
+        "of": len(rows),
+        "published": published,
+        "headings": headings,
+        "shortcomings": selectors.unit_shortcomings(assessment.pk),
+        "findings": list(open_findings_for_unit(unit)),
+        "field_chart": field_chart,
+        "trend": trend,
+        "trend_chart": trend_chart,
+        "can_see_ranking": True,
+    }
+    return render(request, "scoring/results_unit.html", context)
+
+
+# --- The province overview -----------------------------------------------------------------------
+
+
+@login_required
+def results_overview(request, year: int):
+    _require(request, "scoring.view_overview")
+    period = get_object_or_404(Period, year=year)
+    published = results_published(period)
+    if not published and not _sees_unpublished(request.user):
+        raise PermissionDenied
+    rows = ranking_for_period(period, provisional=not published)
+    groups = selectors.group_by_block(rows)
+    previous = selectors.previous_published_period(period)
+    moves = selectors.movers(rows, ranking_for_period(previous, provisional=False)) if previous else []
+    up = sorted((m for m in moves if m.change > 0), key=lambda m: (-m.change, m.row.block.order, m.row.unit.code))[:10]
+    down = sorted((m for m in moves if m.change < 0), key=lambda m: (m.change, m.row.block.order, m.row.unit.code))[:10]
+    for group in groups:
+        group.distribution = [sum(1 for r in group.rows if r.classification == band) for band in BANDS]
+    chart = {
+        "type": "bar",
+        "data": {
+            "labels": [g.block.name for g in groups],
+            "datasets": [
+                {"label": band, "data": [g.distribution[i] for g in groups], "backgroundColor": BAND_COLORS[band]}
+                for i, band in enumerate(BANDS)
+            ],
+        },
+        "options": {"indexAxis": "y", "scales": {"x": {"stacked": True, "title": {"display": True, "text": "Số đơn vị"}}, "y": {"stacked": True}}},
+    }
+    context = {
+        "period": period,
+        "published": published,
+        "groups": groups,
+        "bands": BANDS,
+        "previous": previous,
+        "up": up,
+        "down": down,
+        "chart": chart,
+        "chart_height": max(220, 70 * len(groups) + 60),
+    }
+    return render(request, "scoring/results_overview.html", context)
+
+
+# --- Public results -------------------------------------------------------------------------------
+
+
+def public_results_list(request):
+    return render(request, "scoring/public_results_list.html", {"periods": selectors.published_periods()})
+
+
+def public_results(request, year: int):
+    period = get_object_or_404(Period, year=year)
+    if not results_published(period):
+        raise Http404
+    groups = selectors.group_by_block(ranking_for_period(period, provisional=False))
+    approval = selectors.approval_for_period(period)
+    return render(request, "scoring/public_results.html", {"period": period, "groups": groups, "approval": approval})

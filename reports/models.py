@@ -9,7 +9,7 @@ from django.utils import timezone
 
 
 class GeneratedDocument(models.Model):
-    """One PDF of one kind for one subject (a visit, later a period or an assessment), rendered from
+    """One PDF of one kind for one subject (a visit, an assessment, a period), rendered from
     data whose fingerprint it keeps.
 
     queued → running → done
@@ -20,6 +20,8 @@ class GeneratedDocument(models.Model):
 
     class Kind(models.TextChoices):
         NOTICE = "notice", "Thông báo kết luận kiểm tra"
+        SCORECARD = "scorecard", "Phiếu chấm điểm Chỉ số CCHC"
+        DECISION = "decision", "Quyết định phê duyệt Chỉ số CCHC"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Đang chờ"

@@ -198,4 +198,5 @@ SPEC = DocumentSpec(
     cli_options=(CliOption("--visit", int, "mã cuộc kiểm tra (số trong địa chỉ trang cuộc kiểm tra)"),),
     subject_from_cli=subject_from_cli,
     short_label="Thông báo kết luận",
+    requesters="Sở Nội vụ hoặc tổ công tác",
 )

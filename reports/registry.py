@@ -6,10 +6,10 @@ Adding a kind: a module with its SPEC (see `notice.py`), a template under
 templates/reports/documents/, a value in `GeneratedDocument.Kind`, and one line in `KINDS` below.
 """
 
-from . import notice
+from . import decision, notice, scorecard
 from .spec import DocumentSpec
 
-KINDS: dict[str, DocumentSpec] = {spec.kind: spec for spec in (notice.SPEC,)}
+KINDS: dict[str, DocumentSpec] = {spec.kind: spec for spec in (notice.SPEC, scorecard.SPEC, decision.SPEC)}
 
 
 def spec_for(kind: str) -> DocumentSpec | None:

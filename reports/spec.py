@@ -39,6 +39,8 @@ class DocumentSpec:
     version: int = 1
     # The words of the button that asks for the first rendering: "<short_label> (PDF)".
     short_label: str = ""
+    # Who may ask for a rendering, in words for the panel of someone who may not ("Sở Nội vụ").
+    requesters: str = ""
     fingerprint: Callable[..., str] = field(default=data_fingerprint)
 
     @property

@@ -86,3 +86,69 @@ def rendered(doc: GeneratedDocument) -> bytes:
     assert doc.status == GeneratedDocument.Status.DONE, doc.error
     with doc.file.open("rb") as handle:
         return handle.read()
+
+
+def embedded_fonts(data: bytes) -> dict[str, tuple[str, object]]:
+    """Full name → (version, build date) of every font program embedded in a PDF."""
+    import io
+
+    from fontTools.ttLib import TTFont
+    from pypdf import PdfReader
+
+    programs = {}
+    for page in PdfReader(io.BytesIO(data)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+            programs[str(descriptor["/FontName"]).split("+", 1)[1]] = descriptor["/FontFile2"].get_object().get_data()
+    embedded = {}
+    for program in programs.values():
+        font = TTFont(io.BytesIO(program))
+        embedded[font["name"].getDebugName(4)] = (font["name"].getDebugName(5), font["head"].modified)
+    return embedded
+
+
+def shipped_fonts(styles=("Regular", "Bold", "Italic", "BoldItalic")) -> dict[str, tuple[str, object]]:
+    """The same for the Liberation Serif 2 files shipped in static/fonts."""
+    from pathlib import Path
+
+    from django.conf import settings
+    from fontTools.ttLib import TTFont
+
+    shipped = {}
+    for style in styles:
+        font = TTFont(Path(settings.BASE_DIR) / "static" / "fonts" / f"LiberationSerif-{style}.ttf")
+        shipped[font["name"].getDebugName(4)] = (font["name"].getDebugName(5), font["head"].modified)
+    return shipped
+
+
+# --- Scored periods (scorecard, decision) -----------------------------------------------------------
+
+
+@pytest.fixture
+def scored(sonv_staff, unit_a, unit_b):
+    """2023 in finalisation: unit A with every stage written on 1.1 (appraisal reason,
+    explanation, council note), 1.2 not applicable, the survey and a penalty — 3,92 / 5 points,
+    index 78,40; unit B 6 / 7, 85,71. Sở Nội vụ's own unit has an empty assessment."""
+    from decimal import Decimal
+    from types import SimpleNamespace
+
+    from scoring.models import Phase
+    from tests.scoring.conftest import assessment_of
+
+    from .builders import move, open_year, put
+
+    period = open_year(sonv_staff)
+    a, b = assessment_of(period, unit_a), assessment_of(period, unit_b)
+    put(
+        a, "1.1", self_score=2, appraised_score=Decimal("1.5"), appraisal_reason="Kế hoạch ban hành chậm 10 ngày so với hướng dẫn.",
+        explanation="Đơn vị đã ban hành kế hoạch đúng hạn, có văn bản kèm theo.", final_score=Decimal("1.75"),
+        council_note="Chấp nhận một phần giải trình.",
+    )
+    put(a, "1.2", not_applicable=True)
+    put(a, "2.1", final_score=Decimal("2.67"))
+    put(a, "3.1", appraised_score=Decimal("0.5"), appraisal_reason="Chậm gửi báo cáo quý III.")
+    put(b, "1.1", self_score=2, appraised_score=2)
+    put(b, "1.2", self_score=1, appraised_score=1)
+    put(b, "2.1", final_score=3)
+    period = move(period, Phase.FINALIZATION, sonv_staff)
+    return SimpleNamespace(period=period, a=assessment_of(period, unit_a), b=assessment_of(period, unit_b), staff=sonv_staff)

@@ -95,7 +95,7 @@ def test_outsiders_see_nothing(client_of, outsider, notice_a, concluded_a):
 
 
 def test_an_unknown_kind_does_not_exist(client_of, sonv_staff, concluded_a):
-    assert client_of(sonv_staff).get(reverse("reports:panel", args=["decision", concluded_a.pk])).status_code == 404
+    assert client_of(sonv_staff).get(reverse("reports:panel", args=["baocao", concluded_a.pk])).status_code == 404
 
 
 def test_asking_for_the_notice_of_a_visit_not_concluded_shows_why(client_of, sonv_staff, visit_a):

@@ -3,6 +3,7 @@ import datetime
 from django import forms
 from django.contrib.auth import get_user_model
 
+from cchc.forms import ImportFileForm
 from cchc.uploads import ACCEPT_ATTRIBUTE, max_upload_bytes, validate_upload
 from units import roles
 from units.models import Block, Unit
@@ -311,13 +312,5 @@ class TrackerFilterForm(forms.Form):
     status = forms.ChoiceField(label="Tình trạng", choices=TRACKER_STATUS_CHOICES, required=False, widget=forms.Select(attrs=SELECT))
 
 
-class StatusImportForm(forms.Form):
+class StatusImportForm(ImportFileForm):
     file = forms.FileField(label="Tệp Excel (.xlsx) hoặc CSV (UTF-8) đã xuất từ trang này")
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".csv", ".xlsx")):
-            raise forms.ValidationError("Chỉ nhận tệp .csv hoặc .xlsx.")
-        if upload.size > 10 * 1024 * 1024:
-            raise forms.ValidationError("Tệp lớn hơn 10 MB.")
-        return upload

@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
+from cchc.forms import ImportFileForm
 from units.models import Block
 
 from .models import Criterion, Period, format_score, parse_score
@@ -198,7 +199,9 @@ class AssignmentForm(forms.Form):
         self.fields["block"].queryset = Block.objects.filter(frameworks__period=period)
 
 
-class ScoreImportForm(forms.Form):
+class ScoreImportForm(ImportFileForm):
+    field_order = ["stage", "file"]
+
     stage = forms.ChoiceField(
         label="Loại điểm",
         choices=[
@@ -208,15 +211,6 @@ class ScoreImportForm(forms.Form):
             ("final", "Điểm cuối cùng"),
         ],
     )
-    file = forms.FileField(label="Tệp CSV (UTF-8) hoặc Excel (.xlsx)")
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".csv", ".xlsx")):
-            raise ValidationError("Chỉ nhận tệp .csv hoặc .xlsx.")
-        if upload.size > 10 * 1024 * 1024:
-            raise ValidationError("Tệp lớn hơn 10 MB.")
-        return upload
 
 
 # --- Results --------------------------------------------------------------------------------------

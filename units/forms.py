@@ -40,15 +40,3 @@ class BlockForm(forms.ModelForm):
     class Meta:
         model = Block
         fields = ["code", "name", "order", "active"]
-
-
-class ImportFileForm(forms.Form):
-    file = forms.FileField(label="Tệp CSV (UTF-8) hoặc Excel (.xlsx)")
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".csv", ".xlsx")):
-            raise forms.ValidationError("Chỉ nhận tệp .csv hoặc .xlsx.")
-        if upload.size > 10 * 1024 * 1024:
-            raise forms.ValidationError("Tệp lớn hơn 10 MB.")
-        return upload

@@ -7,10 +7,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from audit.selectors import audit_events_for
+from cchc.forms import ImportFileForm
 from cchc.tabular import ImportRejected, read_table, write_csv, write_xlsx
 
 from . import roles, selectors, services
-from .forms import BlockForm, ImportFileForm, UnitContactForm, UnitFilterForm, UnitForm, UnitHeadForm
+from .forms import BlockForm, UnitContactForm, UnitFilterForm, UnitForm, UnitHeadForm
 from .models import Block, Unit
 
 PAGE_SIZE = 50

@@ -9,7 +9,7 @@ from django_htmx.http import reswap, retarget
 
 from audit.selectors import audit_events_for
 from cchc.tabular import ImportRejected, read_table, write_csv, write_xlsx
-from units.forms import ImportFileForm
+from cchc.forms import ImportFileForm
 
 from .. import selectors, services
 from ..forms import AddFrameworkForm, CloneForm, CriterionForm, PeriodForm, TransitionForm

@@ -1,0 +1,240 @@
+"""The per-period archive: export one year, load it into an empty database, get the same year back."""
+
+import datetime
+import io
+import json
+import shutil
+import zipfile
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+
+from audit.models import AuditEvent
+from audit.selectors import audit_events_for
+from reports.models import GeneratedDocument
+from reports.services import document_request
+from scoring.archive import ArchiveError, period_export, period_import, read_manifest
+from scoring.models import Evidence, HeadRating, Period, Phase, Score
+from scoring.selectors import assessment_totals_for_period, ranking_for_period, results_published
+from scoring.services import (
+    conflict_declare,
+    evidence_add,
+    head_rating_override_set,
+    score_set_appraisal,
+    score_set_explanation,
+    score_set_final,
+    score_set_self,
+)
+from tests.factories import UnitHeadFactory
+from units.models import Block, Unit, UnitHead, User
+
+from .conftest import PDF, approve, fill_self, move, row, submit
+
+
+def _self(cycle, code, value=None, **kwargs):
+    score = row(cycle.a, code)
+    return score_set_self(actor=cycle.editor_a, score=score, value=value, expected_version=score.version, **kwargs)
+
+
+@pytest.fixture
+def approved(cycle):
+    """2024 walked through the whole cycle: a self score changed twice, a not-applicable row, an
+    evidence file, an appraisal with a deduction, its explanation, a final score, a conflict of
+    interest, a head-rating override, a scorecard document, and the approval with its decision."""
+    UnitHeadFactory(unit=cycle.editor_a.unit, full_name="Nguyễn Thị Hà", title="Giám đốc")
+    fill_self(cycle.a)
+    fill_self(cycle.b, value="0")
+    _self(cycle, "1.1.1", "0,5")
+    _self(cycle, "1.1.1", "1", note="Đã bổ sung kế hoạch.")
+    _self(cycle, "1.3.1", not_applicable=True)
+    upload = SimpleUploadedFile("Kế hoạch CCHC năm 2024.pdf", PDF, content_type="application/pdf")
+    evidence_add(
+        actor=cycle.editor_a, score=row(cycle.a, "1.1.1"), upload=upload,
+        doc_number="12/KH-SKHCN", doc_date=datetime.date(2024, 2, 5), page_ref="3",
+    )
+    conflict_declare(actor=cycle.member, period=cycle.period, unit=cycle.editor_b.unit, reason="Vợ công tác tại đơn vị.")
+    submit(cycle.a)
+    submit(cycle.b)
+    period = move(cycle.period, Phase.APPRAISAL, cycle.staff)
+    score = row(cycle.a, "2.3")
+    score_set_appraisal(actor=cycle.member, score=score, value="1,5", reason="Thiếu báo cáo quý IV.", expected_version=score.version)
+    period = move(period, Phase.EXPLANATION, cycle.staff)
+    score = row(cycle.a, "2.3")
+    score_set_explanation(actor=cycle.editor_a, score=score, text="Báo cáo quý IV gửi ngày 28/12.", expected_version=score.version)
+    period = move(period, Phase.FINALIZATION, cycle.staff)
+    score = row(cycle.a, "2.3")
+    score_set_final(actor=cycle.member, score=score, value="3", note="Chấp nhận giải trình.", expected_version=score.version)
+    head_rating_override_set(actor=cycle.staff, assessment=cycle.b, rating=HeadRating.DONE, reason="Có cán bộ bị kỷ luật.")
+    document_request(actor=cycle.staff, kind="scorecard", subject=cycle.a)
+    return approve(period, cycle.staff)
+
+
+def _picture(period: Period) -> dict:
+    """Everything the round trip must keep, without ids: totals, ranking and each score's history."""
+    units = dict(period.assessments.values_list("pk", "unit__code"))
+    totals = {
+        units[pk]: (t.earned, t.maximum, t.deducted, t.score, t.index, {c: vars(f) for c, f in t.fields.items()})
+        for pk, t in assessment_totals_for_period(period).items()
+    }
+    ranking = [
+        {**r.as_plain(), "field_scores": r.field_scores, "field_max": r.field_max, "provisional": r.provisional, "reason": r.head_rating_reason}
+        for r in ranking_for_period(period)
+    ]
+    history = {}
+    for score in Score.objects.filter(assessment__period=period).select_related("assessment__unit", "criterion"):
+        events = audit_events_for(score).order_by("created_at", "id")
+        history[(score.assessment.unit.code, score.criterion.code)] = [
+            (e.action, e.actor.username if e.actor else None, e.created_at, e.changes, e.reason, e.target_repr) for e in events
+        ]
+    period_history = [(e.action, e.created_at, e.changes, e.reason) for e in audit_events_for(period).order_by("created_at", "id")]
+    return {"totals": totals, "ranking": ranking, "history": history, "period_history": period_history}
+
+
+def _empty_the_database():
+    """What a fresh installation has: migrations' data (roles), nothing else — no units, blocks,
+    users, periods, history, or media files."""
+    AuditEvent.objects.all().delete()
+    GeneratedDocument.objects.all().delete()
+    Period.objects.all().delete()
+    User.objects.all().delete()
+    UnitHead.objects.all().delete()
+    while Unit.objects.exists():
+        Unit.objects.filter(children__isnull=True).delete()
+    Block.objects.all().delete()
+    shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
+
+
+def _counts() -> dict:
+    return {model.__name__: model.objects.count() for model in (Period, Score, Evidence, AuditEvent, User, Unit, Block, GeneratedDocument)}
+
+
+def _rewrite(data: bytes, member: str, change) -> bytes:
+    """The archive with one member changed, its manifest checksum updated to match: what a
+    careless hand edit or a bug in another exporter would produce."""
+    import hashlib
+
+    source = zipfile.ZipFile(io.BytesIO(data))
+    manifest = json.loads(source.read("manifest.json"))
+    content = change(source.read(member))
+    manifest["members"][member] = {"sha256": hashlib.sha256(content).hexdigest(), "size": len(content)}
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        target.writestr("manifest.json", json.dumps(manifest))
+        for name in source.namelist():
+            if name != "manifest.json":
+                target.writestr(name, content if name == member else source.read(name))
+    return out.getvalue()
+
+
+def test_an_exported_period_loads_into_an_empty_database_with_the_same_results_and_history(approved, tmp_path):
+    before = _picture(approved)
+    assert results_published(approved)
+    assert any(len(events) >= 2 for events in before["history"].values())  # a score changed over time
+    path = tmp_path / "ky-2024.zip"
+    call_command("export_period", "--year", "2024", "-o", str(path), stdout=io.StringIO())
+    first_export = path.read_bytes()
+    manifest, members = read_manifest(first_export)
+    assert manifest["year"] == 2024 and manifest["counts"]["scoring.evidence"] == 1
+    assert "reports.generateddocument.file" in manifest["not_included"]
+    assert [name for name in members if name.startswith("files/")] == ["files/evidence/%d.pdf" % Evidence.objects.get().pk]
+
+    _empty_the_database()
+    assert _counts() == dict.fromkeys(_counts(), 0)
+    call_command("import_period", str(path), stdout=io.StringIO())
+
+    period = Period.objects.get(year=2024)
+    assert period.phase == Phase.APPROVED
+    after = _picture(period)
+    assert after["totals"] == before["totals"]
+    assert after["ranking"] == before["ranking"]
+    assert after["history"] == before["history"]
+    # The import is itself on the record, after everything it brought back.
+    assert after["period_history"][:-1] == before["period_history"]
+    assert after["period_history"][-1][0] == "period.import"
+    assert results_published(period)  # the approval's score fingerprint still matches
+    assert row_head(period) == "Nguyễn Thị Hà"
+
+    evidence = Evidence.objects.get()
+    assert evidence.file.read() == PDF and evidence.citation == "Số 12/KH-SKHCN, ngày 05/02/2024, tr. 3"
+    assert evidence.score.criterion.code == "1.1.1" and evidence.uploaded_by.username == "editor_a"
+    editor = User.objects.get(username="editor_a")
+    assert not editor.is_active and not editor.has_usable_password() and editor.unit.code == "UNIT-A"
+    assert Score.objects.get(assessment__unit__code="UNIT-A", criterion__code="1.3.1").not_applicable
+    document = GeneratedDocument.objects.get()
+    assert document.subject.unit.code == "UNIT-A" and document.status == GeneratedDocument.Status.FAILED and not document.file
+
+    # Exported again, the year's rows are byte for byte what they were.
+    _, again = read_manifest(period_export(period))
+    for member in ("data/period.json", "data/frameworks.json", "data/criteria.json", "data/assessments.json",
+                   "data/scores.json", "data/head_rating_overrides.json", "directory/units.json", "directory/blocks.json"):
+        assert again[member] == members[member], member
+
+
+def row_head(period):
+    return next(r.head_name for r in ranking_for_period(period) if r.unit.code == "UNIT-A")
+
+
+def test_a_changed_byte_is_refused(approved):
+    data = period_export(approved)
+    _empty_the_database()
+    middle = len(data) // 2
+    tampered = data[:middle] + bytes([data[middle] ^ 0x01]) + data[middle + 1 :]
+    with pytest.raises(ArchiveError):
+        period_import(tampered)
+    swapped = _swap_member(data, "data/scores.json", lambda b: b.replace(b'"final_score": "3.00"', b'"final_score": "2.00"'))
+    with pytest.raises(ArchiveError, match="SHA-256"):
+        period_import(swapped)
+    assert _counts() == dict.fromkeys(_counts(), 0)
+
+
+def _swap_member(data: bytes, member: str, change) -> bytes:
+    """The archive with one member changed but its manifest left alone."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name in source.namelist():
+            content = source.read(name)
+            target.writestr(name, change(content) if name == member else content)
+    return out.getvalue()
+
+
+def test_importing_a_year_that_exists_is_refused_and_writes_nothing(approved, tmp_path):
+    path = tmp_path / "ky-2024.zip"
+    path.write_bytes(period_export(approved))
+    before = _counts()
+    with pytest.raises(CommandError, match="Đã có kỳ đánh giá năm 2024"):
+        call_command("import_period", str(path))
+    assert _counts() == before
+
+
+def test_an_error_halfway_leaves_nothing_behind_not_even_the_evidence_files(approved):
+    data = period_export(approved)
+    _empty_the_database()
+
+    def break_last_event(content: bytes) -> bytes:
+        events = json.loads(content)
+        events[-1]["fields"]["target"] = {"model": "scoring.score", "key": ["UNIT-A", "99.9"]}
+        return json.dumps(events).encode()
+
+    with pytest.raises(ArchiveError, match="99.9"):
+        period_import(_rewrite(data, "data/history.json", break_last_event))
+    assert _counts() == dict.fromkeys(_counts(), 0)
+    assert not [p for p in settings.MEDIA_ROOT.rglob("*") if p.is_file()]
+
+
+def test_existing_units_and_users_are_matched_by_their_natural_keys(approved):
+    data = period_export(approved)
+    editor = User.objects.get(username="editor_a")
+    Period.objects.all().delete()
+    AuditEvent.objects.all().delete()
+    GeneratedDocument.objects.all().delete()
+    units, users = Unit.objects.count(), User.objects.count()
+
+    period = period_import(data)
+
+    assert (Unit.objects.count(), User.objects.count()) == (units, users)
+    assert period.assessments.get(unit__code="UNIT-A").unit == editor.unit
+    assert Evidence.objects.get().uploaded_by == editor
+    assert User.objects.get(pk=editor.pk).is_active  # an existing account is left as it is

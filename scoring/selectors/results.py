@@ -98,12 +98,14 @@ def approval_for_period(period: Period) -> Approval | None:
 
 
 def results_published(period: Period) -> bool:
-    """Units and leaders see results only once the period is approved and the approval still
-    matches the scores (a score changed after a reopen voids it)."""
+    """Units and leaders see results only once the period is approved with an active approval.
+
+    No re-hash of the scores here: every score write (services and imports) voids an approval
+    whose hash no longer matches, so an active approval is a matching one, and this check runs on
+    every dashboard and document panel."""
     if period.phase != Phase.APPROVED:
         return False
-    approval = approval_for_period(period)
-    return approval is not None and approval.scores_hash == scores_hash(period)
+    return approval_for_period(period) is not None
 
 
 def _rank(rows: list[dict]) -> None:

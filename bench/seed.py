@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from scoring.models import AppraisalAssignment, Approval, Assessment, Criterion, Evidence, Framework, Kind, Period, Phase, Score, format_score
-from scoring.services import approval_record, approval_set_decision, period_advance
+from scoring.services import approval_record, approval_set_decision, assessment_totals_refresh, period_advance
 from units import roles
 from units.models import Block, Unit, UnitHead, User
 
@@ -403,6 +403,7 @@ def seed(*, units: int, criteria: int, years: int, last_year: int | None = None,
                     batch = []
             _insert_scores(batch)
             seeded.scores += len(batch)
+            assessment_totals_refresh(period=period)  # rows went in by COPY, past the services
         if not latest:
             approval = approval_record(
                 actor=council, period=period, council_approved_on=datetime.date(year + 1, 2, 20),

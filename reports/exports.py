@@ -109,7 +109,11 @@ def score_matrix_xlsx(period: Period, rows: list[RankingRow] | None = None) -> b
         value = next((v for v in (final, appraised, own) if v is not None), None)
         cells[(assessment_id, criterion_id)] = NOT_APPLICABLE if na else value
 
-    workbook = _workbook()
+    # Write-only: rows stream to the file instead of living as cell objects (480,000 of them for
+    # 4,000 units × 120 sub-criteria), which is what made this export take over a minute.
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
     by_block: dict[int, list[RankingRow]] = {}
     for row in rows:
         by_block.setdefault(row.block.pk, []).append(row)
@@ -117,33 +121,36 @@ def score_matrix_xlsx(period: Period, rows: list[RankingRow] | None = None) -> b
         block = block_rows[0].block
         leaves = leaves_by_block.get(block.pk, [])
         sheet = workbook.create_sheet(title=(block.code or block.name)[:31])
-        codes = [c["code"] + (" (trừ)" if c["kind"] == "deduction" else "") for c in leaves]
-        sheet.append(["rank", "unit_code", "unit_name", *codes, "score", "max_score", "index", "classification"])
-        sheet.append(["", "", "Điểm tối đa", *[None] * len(leaves), None, None, None, ""])
-        _bold(sheet[1])
-        _bold(sheet[2])
-        for column, criterion in enumerate(leaves, start=4):
-            _put_number(sheet.cell(row=2, column=column), criterion["max_score"])
-        for row in block_rows:
-            sheet.append([row.rank, row.unit.code, row.unit.name])
-            line = sheet.max_row
-            for column, criterion in enumerate(leaves, start=4):
-                value = cells.get((row.assessment_id, criterion["pk"]))
-                cell = sheet.cell(row=line, column=column)
-                if isinstance(value, Decimal):
-                    _put_number(cell, value)
-                else:
-                    cell.value = value
-            end = 4 + len(leaves)
-            _put_number(sheet.cell(row=line, column=end), row.score)
-            _put_number(sheet.cell(row=line, column=end + 1), row.max_score)
-            _put_number(sheet.cell(row=line, column=end + 2), row.index)
-            sheet.cell(row=line, column=end + 3, value=row.classification)
         sheet.freeze_panes = "D3"
         sheet.column_dimensions["C"].width = 40
+        codes = [c["code"] + (" (trừ)" if c["kind"] == "deduction" else "") for c in leaves]
+        cell = _cells_of(sheet)
+        sheet.append([cell(v, bold=True) for v in ["rank", "unit_code", "unit_name", *codes, "score", "max_score", "index", "classification"]])
+        sheet.append([cell(v, bold=True) for v in ["", "", "Điểm tối đa", *[c["max_score"] for c in leaves], None, None, None, ""]])
+        for row in block_rows:
+            scores = [cell(cells.get((row.assessment_id, criterion["pk"]))) for criterion in leaves]
+            sheet.append([row.rank, row.unit.code, row.unit.name, *scores, cell(row.score), cell(row.max_score), cell(row.index), row.classification])
     if not workbook.sheetnames:
         workbook.create_sheet(title=f"Chỉ số {period.year}")
     return _save(workbook)
+
+
+def _cells_of(sheet):
+    """cell(value): a write-only cell of `sheet`, numbers as floats shown with two decimals."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    heading = Font(bold=True)
+
+    def cell(value, *, bold: bool = False):
+        made = WriteOnlyCell(sheet, value=float(value) if isinstance(value, Decimal) else value)
+        if isinstance(value, Decimal):
+            made.number_format = NUMBER_FORMAT
+        if bold:
+            made.font = heading
+        return made
+
+    return cell
 
 
 def export_filename(period: Period, kind: str, extension: str) -> str:

@@ -55,6 +55,7 @@ from .models import (
     Score,
 )
 from .services.errors import ScoringError
+from .services.totals import assessment_totals_refresh
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "ArchiveError", "period_export", "period_import", "read_manifest"]
 
@@ -633,6 +634,8 @@ def period_import(data: bytes, *, actor=None) -> Period:
             period = importer.period()
             importer.data()
             _check_counts(manifest, importer)
+            # An archive made before assessments stored their totals carries none.
+            assessment_totals_refresh(period=period)
             audit_log(
                 actor=actor,
                 action="period.import",

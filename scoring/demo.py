@@ -29,6 +29,7 @@ from .services import (
     REQUIRED_COLUMNS,
     approval_record,
     approval_set_decision,
+    assessment_totals_refresh,
     framework_import,
     period_move,
     period_reopen,
@@ -411,6 +412,7 @@ def seed_cycle(stdout) -> None:
             final_at=_moment(period.finalization_deadline - datetime.timedelta(days=3)),
         )
         history.save()
+        assessment_totals_refresh(period=period)  # the stages above wrote scores in bulk
         period = _approve_2023(staff, period)
         stdout.write(f"Kỳ đánh giá 2023: {len(rows_by)} phiếu đánh giá đã chấm, thẩm định, giải trình và phê duyệt; {files} tài liệu kiểm chứng.")
     else:
@@ -442,6 +444,7 @@ def seed_cycle(stdout) -> None:
 
         _appraise(rows_by, by_field, staff, history, when=_moment(datetime.date(2025, 1, 6)), only=half_done)
         history.save()
+        assessment_totals_refresh(period=period)
         stdout.write(f"Kỳ đánh giá 2024: {len(rows_by)} phiếu đánh giá, đang thẩm định; {files} tài liệu kiểm chứng.")
     else:
         stdout.write("Kỳ đánh giá 2024: đã qua dự thảo, giữ nguyên điểm.")

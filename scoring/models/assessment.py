@@ -32,6 +32,15 @@ class Assessment(models.Model):
     submit_note = models.TextField(
         "giải trình khi nộp", blank=True, help_text="Lý do thiếu tài liệu kiểm chứng bắt buộc, nếu có."
     )
+    # The totals of the score rows, kept by `assessment_totals_refresh` after every write to them,
+    # so that a block's ranking reads one row per unit instead of aggregating every score row of the
+    # period (400,000 a year nationally). `field_totals` maps a field's code to the
+    # [earned, maximum, deducted] strings of its applicable leaves.
+    total_earned = models.DecimalField("điểm đạt", max_digits=8, decimal_places=2, default=0)
+    total_max = models.DecimalField("điểm tối đa", max_digits=8, decimal_places=2, default=0)
+    total_deducted = models.DecimalField("điểm trừ", max_digits=8, decimal_places=2, default=0)
+    total_index = models.DecimalField("chỉ số (%)", max_digits=5, decimal_places=2, default=0)
+    field_totals = models.JSONField("điểm theo lĩnh vực", default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -40,6 +49,8 @@ class Assessment(models.Model):
         verbose_name_plural = "phiếu đánh giá"
         ordering = ["period", "unit__block__order", "unit__code"]
         constraints = [models.UniqueConstraint(fields=["period", "unit"], name="assessment_one_per_unit_and_period")]
+        # A unit's rank is the number of its block's assessments with a higher index, plus one.
+        indexes = [models.Index(fields=["framework", "total_index"], name="assessment_rank")]
 
     def __str__(self):
         return f"Phiếu đánh giá {self.unit.name} năm {self.period.year}"

@@ -1,8 +1,9 @@
 """Reads of a period's results: the index of every assessment, the ranking within each block,
 the classification and head-of-unit rating, and whether the results are published.
 
-Everything is computed from `assessment_totals_for_period` (one aggregate query), so the pages
-run the same few queries for 20 units as for 2,000."""
+Everything is read from the totals stored on each assessment (kept by
+`scoring.services.assessment_totals_refresh` after every score write), so the pages run the same
+few queries for 20 units as for 4,000, and a page of a block reads one narrow row per unit."""
 
 import hashlib
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from django.db.models import F
 from units.models import Block, Unit, UnitHead
 
 from ..models import CENT, Approval, Assessment, Criterion, HeadRating, Period, Phase, Score, format_score
-from .assessment import Totals, assessment_totals_for_period
+from .assessment import FieldTotal, Totals
 
 HEAD_RATING_BY_LABEL = {label: value for value, label in HeadRating.choices}
 
@@ -108,16 +109,107 @@ def results_published(period: Period) -> bool:
     return approval_for_period(period) is not None
 
 
-def _rank(rows: list[dict]) -> None:
-    """Competition ranking (1, 2, 2, 4) on the index at two decimals; a tie is listed by unit code."""
-    rows.sort(key=lambda r: (-r["index"], r["unit"].code))
+def stored_totals(assessment: Assessment) -> Totals:
+    """The totals kept on the assessment (see `assessment_totals_refresh`), as `Totals`."""
+    fields = {
+        code: FieldTotal(code, Decimal(earned), Decimal(maximum), Decimal(deducted))
+        for code, (earned, maximum, deducted) in (assessment.field_totals or {}).items()
+    }
+    return Totals(assessment.pk, assessment.total_earned, assessment.total_max, assessment.total_deducted, fields)
+
+
+@dataclass(frozen=True)
+class RankedLine:
+    """A unit's place, before anything else about it is read: what paging needs."""
+
+    assessment_id: int
+    block_id: int
+    unit_id: int
+    rank: int
+
+
+def _assessments(period: Period, block: Block | None):
+    # The block is the framework's: the one the unit was scored in that year, even if it has
+    # moved since.
+    assessments = Assessment.objects.filter(period=period)
+    if block is not None:
+        assessments = assessments.filter(framework__block=block)
+    return assessments.order_by()
+
+
+def ranked_lines(period: Period, *, block: Block | None = None) -> list[RankedLine]:
+    """Every assessment of the period (or of one block) in ranking order — block order, block
+    code, rank, unit code — in one narrow query over the stored indexes. Competition ranking
+    (1, 2, 2, 4) on the index at two decimals."""
+    rows = _assessments(period, block).values_list(
+        "pk", "framework__block_id", "unit_id", "total_index", "framework__block__order", "framework__block__code", "unit__code"
+    )
+    rows = sorted(rows, key=lambda r: (r[4], r[5], -r[3], r[6]))
+    lines = []
     previous = None
-    for position, row in enumerate(rows, start=1):
-        if previous is None or row["index"] != previous["index"]:
-            row["rank"] = position
+    for pk, block_id, unit_id, index, *_ in rows:
+        if previous is None or block_id != previous[1]:
+            position, rank = 1, 1
         else:
-            row["rank"] = previous["rank"]
-        previous = row
+            position += 1
+            rank = rank if index == previous[3] else position
+        lines.append(RankedLine(pk, block_id, unit_id, rank))
+        previous = (pk, block_id, unit_id, index)
+    return lines
+
+
+def ranked_position(lines: list[RankedLine], wanted: str) -> int | None:
+    """Where in `lines` the first unit whose code is `wanted`, or whose name has its words,
+    stands (the ranking page's "find my unit")."""
+    from units.selectors import unit_list
+
+    positions = {line.unit_id: i for i, line in enumerate(lines)}
+    candidates = list(Unit.objects.filter(code__iexact=wanted).values_list("pk", flat=True))
+    candidates += list(unit_list(q=wanted, include_inactive=True).prefetch_related(None).values_list("pk", flat=True)[:200])
+    found = [positions[pk] for pk in candidates if pk in positions]
+    return min(found) if found else None
+
+
+def ranking_rows(period: Period, lines: list[RankedLine], *, provisional: bool | None = None) -> list[RankingRow]:
+    """The full rows of the given ranked lines, in their order: a fixed number of queries, and
+    work only for these lines (one page of a block of thousands)."""
+    if provisional is None:
+        provisional = not results_published(period)
+    assessments = (
+        Assessment.objects.filter(pk__in=[line.assessment_id for line in lines])
+        .select_related("unit", "framework__block", "head_rating_override")
+        .in_bulk()
+    )
+    heads = _heads_by_unit(period, {a.unit_id for a in assessments.values()})
+    rows: list[RankingRow] = []
+    for line in lines:
+        assessment = assessments[line.assessment_id]
+        total = stored_totals(assessment)
+        index = assessment.total_index
+        head = heads.get(assessment.unit_id)
+        override = getattr(assessment, "head_rating_override", None)
+        fields = sorted(total.fields.items(), key=_code_key)
+        rows.append(
+            RankingRow(
+                block=assessment.framework.block,
+                rank=line.rank,
+                unit=assessment.unit,
+                assessment_id=assessment.pk,
+                score=total.score.quantize(CENT),
+                max_score=total.maximum.quantize(CENT),
+                index=index,
+                classification=period.classify(index),
+                head_name=head.full_name if head else "",
+                head_title=head.title if head else "",
+                head_rating=override.get_rating_display() if override else period.head_rating(index),
+                head_rating_overridden=override is not None,
+                field_scores={code: (part.earned - part.deducted).quantize(CENT) for code, part in fields},
+                field_max={code: part.maximum.quantize(CENT) for code, part in fields},
+                provisional=provisional,
+                head_rating_reason=override.reason if override else "",
+            )
+        )
+    return rows
 
 
 def ranking_for_period(period: Period, *, block: Block | None = None, provisional: bool | None = None) -> list[RankingRow]:
@@ -126,51 +218,45 @@ def ranking_for_period(period: Period, *, block: Block | None = None, provisiona
 
     Before the results are published the rows are marked provisional: the figures come from the
     latest stage each score has reached (final, else appraised, else self). Pass `provisional`
-    when the caller already knows, to save the publication check."""
-    totals = assessment_totals_for_period(period)
-    assessments = Assessment.objects.filter(period=period).select_related("unit", "unit__block", "head_rating_override")
-    if block is not None:
-        assessments = assessments.filter(unit__block=block)
-    assessments = list(assessments.order_by())
-    heads = _heads_by_unit(period, {a.unit_id for a in assessments})
-    if provisional is None:
-        provisional = not results_published(period)
-    by_block: dict[int, list[dict]] = {}
-    for assessment in assessments:
-        total = totals.get(assessment.pk) or Totals(assessment.pk)
-        by_block.setdefault(assessment.unit.block_id, []).append(
-            {"assessment": assessment, "unit": assessment.unit, "total": total, "index": total.index}
-        )
-    rows: list[RankingRow] = []
-    blocks = sorted({a.unit.block_id: a.unit.block for a in assessments}.values(), key=lambda b: (b.order, b.code))
-    for each in blocks:
-        lines = by_block[each.pk]
-        _rank(lines)
-        for line in lines:
-            assessment, total = line["assessment"], line["total"]
-            head = heads.get(assessment.unit_id)
-            override = getattr(assessment, "head_rating_override", None)
-            rows.append(
-                RankingRow(
-                    block=each,
-                    rank=line["rank"],
-                    unit=assessment.unit,
-                    assessment_id=assessment.pk,
-                    score=total.score.quantize(CENT),
-                    max_score=total.maximum.quantize(CENT),
-                    index=line["index"],
-                    classification=period.classify(line["index"]),
-                    head_name=head.full_name if head else "",
-                    head_title=head.title if head else "",
-                    head_rating=override.get_rating_display() if override else period.head_rating(line["index"]),
-                    head_rating_overridden=override is not None,
-                    field_scores={code: (part.earned - part.deducted).quantize(CENT) for code, part in sorted(total.fields.items(), key=_code_key)},
-                    field_max={code: part.maximum.quantize(CENT) for code, part in sorted(total.fields.items(), key=_code_key)},
-                    provisional=provisional,
-                    head_rating_reason=override.reason if override else "",
-                )
-            )
-    return rows
+    when the caller already knows, to save the publication check. Reads the totals stored on
+    each assessment, so it costs one row per unit, not one per score."""
+    return ranking_rows(period, ranked_lines(period, block=block), provisional=provisional)
+
+
+def ranking_row(assessment: Assessment, *, provisional: bool | None = None) -> RankingRow:
+    """One unit's row, ranked among its block without building the block's other rows: its rank
+    is one more than the number of the block's assessments with a higher index."""
+    higher = Assessment.objects.filter(
+        period_id=assessment.period_id, framework_id=assessment.framework_id, total_index__gt=assessment.total_index
+    ).count()
+    line = RankedLine(assessment.pk, assessment.framework.block_id, assessment.unit_id, higher + 1)
+    return ranking_rows(assessment.period, [line], provisional=provisional)[0]
+
+
+def block_leader(assessment: Assessment, *, provisional: bool | None = None) -> RankingRow:
+    """The first-ranked row of the assessment's block (the lowest unit code among equals)."""
+    pk, unit_id = (
+        Assessment.objects.filter(period_id=assessment.period_id, framework_id=assessment.framework_id)
+        .order_by("-total_index", "unit__code")
+        .values_list("pk", "unit_id")
+        .first()
+    )
+    return ranking_rows(assessment.period, [RankedLine(pk, assessment.framework.block_id, unit_id, 1)], provisional=provisional)[0]
+
+
+def block_size(assessment: Assessment) -> int:
+    return Assessment.objects.filter(period_id=assessment.period_id, framework_id=assessment.framework_id).count()
+
+
+def block_field_averages(period: Period, block: Block) -> dict[str, float]:
+    """The block's average, over its units, of each field's points as a percentage of the unit's
+    maximum for the field (fields a unit has no maximum in are left out of its average)."""
+    sums: dict[str, list[float]] = {}
+    for field_totals in _assessments(period, block).values_list("field_totals", flat=True):
+        for code, (earned, maximum, deducted) in (field_totals or {}).items():
+            if float(maximum):
+                sums.setdefault(code, []).append((float(earned) - float(deducted)) * 100 / float(maximum))
+    return {code: round(sum(values) / len(values), 2) for code, values in sums.items()}
 
 
 def _code_key(item) -> tuple:
@@ -289,14 +375,14 @@ class TrendPoint:
 
 
 def unit_trend(unit: Unit, periods: list[Period]) -> list[TrendPoint]:
-    """The unit's index and rank in each of the given (published) periods, oldest first: a fixed
-    number of queries per period, and periods are a handful of years."""
+    """The unit's index and rank in each of the given (published) periods, oldest first: its
+    stored index and a count of the higher ones in its block, a few queries per period."""
     points = []
-    for period in sorted(periods, key=lambda p: p.year):
-        rows = ranking_for_period(period, block=unit.block, provisional=False)
-        mine = next((r for r in rows if r.unit.pk == unit.pk), None)
-        if mine is not None:
-            points.append(TrendPoint(period.year, mine.index, mine.rank, len(rows), mine.classification))
+    assessments = Assessment.objects.filter(unit=unit, period__in=periods).select_related("period", "framework")
+    for assessment in sorted(assessments, key=lambda a: a.period.year):
+        period = assessment.period
+        row = ranking_row(assessment, provisional=False)
+        points.append(TrendPoint(period.year, row.index, row.rank, block_size(assessment), row.classification))
     return points
 
 
@@ -324,4 +410,5 @@ __all__ = [
     "Move", "Shortcoming", "TrendPoint", "movers", "previous_published_period", "unit_shortcomings", "unit_trend",
     "BlockSummary", "FieldHeading", "RankingRow", "approval_for_period", "field_headings", "group_by_block",
     "published_periods", "ranking_for_period", "results_published", "scores_hash",
+    "RankedLine", "block_field_averages", "block_leader", "block_size", "ranked_lines", "ranked_position", "ranking_row", "ranking_rows", "stored_totals",
 ]

@@ -24,6 +24,7 @@ from .assessment import (
     score_set_self,
     vn_score,
 )
+from .totals import assessment_totals_refresh
 from .errors import LOCKED_MESSAGE, FrameworkLocked, PhaseError, ScoringError, StaleScore
 from .framework import (
     CRITERION_FIELDS,
@@ -63,7 +64,7 @@ __all__ = [
     "check_ready_to_approve", "head_rating_override_remove", "head_rating_override_set", "CRITERION_FIELDS", "EVIDENCE_KEY", "FRAMEWORK_COLUMNS", "LOCKED_MESSAGE", "PERIOD_FIELDS",
     "REQUIRED_COLUMNS", "SCORE_COLUMNS", "SCORE_REQUIRED", "STAGES",
     "FrameworkLocked", "ImportResult", "PhaseError", "ScoreImportResult", "ScoringError", "StaleScore",
-    "assessment_reopen_for_unit", "assessment_submit", "assessments_close_open", "assessments_create_missing",
+    "assessment_reopen_for_unit", "assessment_totals_refresh", "assessment_submit", "assessments_close_open", "assessments_create_missing",
     "assessments_open_for_period", "assignment_create", "assignment_delete", "conflict_declare",
     "criterion_create", "criterion_delete", "criterion_move", "criterion_update", "evidence_add", "evidence_delete", "explanation_refusal", "self_window_refusal",
     "framework_create", "framework_delete", "framework_import", "period_advance", "period_clone", "period_create",

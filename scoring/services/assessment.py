@@ -37,6 +37,7 @@ from ..models import (
 from ..selectors.assessment import appraiser_may_score, missing_evidence_codes, unscored_codes
 from .errors import PhaseError, ScoringError, StaleScore
 from .results import approval_void_if_stale
+from .totals import assessment_totals_refresh
 
 APPROVED_MESSAGE = "Kỳ đánh giá đã được phê duyệt, không thể thay đổi điểm."
 EVIDENCE_KEY = "tài liệu kiểm chứng"
@@ -180,6 +181,7 @@ def _write(*, actor, score: Score, before: dict, fields: list[str], action: str,
     score.refresh_from_db(fields=["version", "updated_at"])
     audit_log(actor=actor, action=action, target=score, changes=changes, reason=reason)
     if SCORE_VALUE_FIELDS.intersection(changes):
+        assessment_totals_refresh(period=score.assessment.period, assessment_ids=[score.assessment_id])
         approval_void_if_stale(period=score.assessment.period, actor=actor)
     return score
 
@@ -438,6 +440,9 @@ def _open_assessments(*, actor, period: Period) -> int:
         if (assessment_id, criterion_id) not in have
     ]
     Score.objects.bulk_create(rows, batch_size=2000)
+    # Every assessment, not only the new ones: the framework may have changed while the period
+    # was back in draft, and a unit's maximum is the sum of its leaves.
+    assessment_totals_refresh(period=period)
     if new or rows:
         audit_log(
             actor=actor,

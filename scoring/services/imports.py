@@ -18,6 +18,7 @@ from units.text import nfc
 from ..models import SCORED_KINDS_BY_STAGE, Assessment, Criterion, Kind, Period, Phase, Score
 from .assessment import vn_score
 from .results import approval_void_if_stale
+from .totals import assessment_totals_refresh
 
 SCORE_COLUMNS = ["unit_code", "criterion_code", "score", "note"]
 SCORE_REQUIRED = {"unit_code", "criterion_code", "score"}
@@ -210,5 +211,6 @@ def scores_import(*, table: Table, period: Period, stage: str, actor, source: st
     Score.objects.bulk_update(changed_scores, update, batch_size=500)
     AuditEvent.objects.bulk_create(events, batch_size=500)
     if changed_scores:
+        assessment_totals_refresh(period=period, assessment_ids={s.assessment_id for s in changed_scores})
         approval_void_if_stale(period=period, actor=user)
     return ScoreImportResult(period=period, stage=stage, rows=len(planned), changed=len(changed_scores))

@@ -3,7 +3,10 @@ finalisation, assignments, progress, score import and new units' assessments."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from urllib.parse import urlencode
+
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -17,6 +20,8 @@ from ..models import AppraisalAssignment, Criterion, Period, Phase
 from ..selectors import member_scope
 from .assessment import MODE_PERMS, _get_assessment_for_user, _save, _sheet_context, _visible_fields
 from .framework import _get_period_for_user, _require
+
+QUEUE_PAGE_SIZE = 50
 
 
 def _period_or_current(request) -> Period | None:
@@ -33,13 +38,22 @@ def appraisal_queue(request):
     _require(request, "scoring.appraise")
     period = _period_or_current(request)
     items = selectors.appraisal_queue(period, request.user) if period else []
+    remaining = sum(item.remaining for item in items)
+    pending_only = request.GET.get("con-lai") == "1"
+    if pending_only:
+        items = [item for item in items if item.remaining]
+    # A member with a field of every unit of a national deployment has thousands of lines.
+    page = Paginator(items, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     scope = member_scope(period, request.user) if period else None
     periods = Period.objects.exclude(phase=Phase.DRAFT).order_by("-year")
     context = {
         "period": period,
         "periods": periods,
-        "items": items,
-        "remaining": sum(item.remaining for item in items),
+        "items": page.object_list,
+        "page": page,
+        "query": urlencode({k: v for k, v in (("nam", period.year if period else ""), ("con-lai", "1" if pending_only else "")) if v}),
+        "pending_only": pending_only,
+        "remaining": remaining,
         "assignments": scope.assignments if scope else [],
         "conflicts": period.conflicts.filter(member=request.user).select_related("unit") if period else [],
     }

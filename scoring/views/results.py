@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -23,6 +24,9 @@ from ..forms import ApprovalForm, DecisionForm, HeadRatingForm
 from ..models import Assessment, Framework, Period, Phase
 from ..selectors import ranking_for_period, results_published
 
+# A province's largest block (its communes) fits on a page or two; a national block of thousands
+# pages, and its complete list is the Excel export.
+RANKING_PAGE_SIZE = 100
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BAND_COLORS = {"Xuất sắc": "#198754", "Tốt": "#0d6efd", "Khá": "#20c997", "Trung bình": "#fd7e14", "Yếu": "#dc3545"}
 BANDS = list(BAND_COLORS)
@@ -110,7 +114,16 @@ def results_ranking(request, year: int, block: str):
         if not user.unit_id or user.unit.block_id != current.pk:
             raise Http404
         blocks = [current]
-    rows = ranking_for_period(period, block=current, provisional=not published)
+    lines = selectors.ranked_lines(period, block=current)
+    wanted = request.GET.get("don-vi", "").strip()
+    if wanted:
+        # "Where is my unit?": jump to the page that holds it (it is highlighted there).
+        found = selectors.ranked_position(lines, wanted)
+        if found is not None:
+            return redirect(f"{request.path}?page={found // RANKING_PAGE_SIZE + 1}#don-vi-{lines[found].assessment_id}")
+        messages.warning(request, f"Không tìm thấy đơn vị “{wanted}” trong khối này.")
+    page = Paginator(lines, RANKING_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = selectors.ranking_rows(period, list(page.object_list), provisional=not published)
     headings = selectors.field_headings(period, block=current).get(current.pk, [])
     approval = selectors.approval_for_period(period)
     can_approve = user.has_perm("scoring.approve_results")
@@ -134,6 +147,8 @@ def results_ranking(request, year: int, block: str):
         "current_block": current,
         "blocks": blocks,
         "rows": rows,
+        "page": page,
+        "own_line": next((line for line in lines if line.unit_id == user.unit_id), None) if user.unit_id else None,
         "headings": headings,
         "published": published,
         "approval": approval,
@@ -221,15 +236,15 @@ def approval_decision(request, year: int):
 
 
 def _row_for(assessment: Assessment):
-    rows = ranking_for_period(assessment.period, block=assessment.unit.block, provisional=True)
-    return next(r for r in rows if r.assessment_id == assessment.pk)
+    assessment.refresh_from_db(fields=["total_index"])
+    return selectors.ranking_row(assessment, provisional=True)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def head_rating_override(request, pk: int):
     _require(request, "scoring.approve_results")
-    assessment = get_object_or_404(Assessment.objects.select_related("period", "unit", "unit__block"), pk=pk)
+    assessment = get_object_or_404(Assessment.objects.select_related("period", "unit", "unit__block", "framework"), pk=pk)
     period = assessment.period
     status = 200
     error = ""
@@ -305,7 +320,9 @@ def _get_unit_results_for_user(request, year: int, unit_pk: int) -> tuple[Period
     period = get_object_or_404(Period, year=year)
     if _is_unit_editor_only(user) and user.unit_id != unit_pk:
         raise Http404
-    assessment = get_object_or_404(Assessment.objects.select_related("unit", "unit__block", "period"), period=period, unit_id=unit_pk)
+    assessment = get_object_or_404(
+        Assessment.objects.select_related("unit", "unit__block", "period", "framework__block"), period=period, unit_id=unit_pk
+    )
     published = results_published(period)
     if not published and not _sees_unpublished(user) and not _is_unit_editor_only(user):
         raise PermissionDenied
@@ -319,19 +336,17 @@ def results_unit(request, year: int, unit_pk: int):
     if not published and not _sees_unpublished(user):
         return render(request, "scoring/results_unpublished.html", {"period": period, "unit": assessment.unit})
     unit = assessment.unit
-    rows = ranking_for_period(period, block=unit.block, provisional=not published)
-    mine = next(r for r in rows if r.assessment_id == assessment.pk)
-    headings = [h for h in selectors.field_headings(period, block=unit.block).get(unit.block_id, []) if h.max_score]
-    best = rows[0]
+    block = assessment.framework.block
+    mine = selectors.ranking_row(assessment, provisional=not published)
+    best = selectors.block_leader(assessment, provisional=not published)
+    headings = [h for h in selectors.field_headings(period, block=block).get(block.pk, []) if h.max_score]
+    block_averages = selectors.block_field_averages(period, block)
 
     def percent(row, code):
         maximum = row.field_max.get(code)
         return round(_f(row.field_scores.get(code, 0)) * 100 / _f(maximum), 2) if maximum else None
 
-    averages = []
-    for h in headings:
-        values = [percent(r, h.code) for r in rows if percent(r, h.code) is not None]
-        averages.append(round(sum(values) / len(values), 2) if values else None)
+    averages = [block_averages.get(h.code) for h in headings]
     field_chart = {
         "type": "bar",
         "data": {
@@ -360,7 +375,7 @@ def results_unit(request, year: int, unit_pk: int):
         "period": period,
         "unit": unit,
         "row": mine,
-        "of": len(rows),
+        "of": selectors.block_size(assessment),
         "published": published,
         "headings": headings,
         "shortcomings": selectors.unit_shortcomings(assessment.pk),

@@ -6,7 +6,7 @@ import datetime
 from decimal import Decimal
 
 from scoring.models import Period, Phase, Score
-from scoring.services import approval_record, approval_set_decision, period_move
+from scoring.services import approval_record, approval_set_decision, assessment_totals_refresh, period_move
 from tests.scoring.conftest import HEADER, import_text
 from units.models import Block, Unit
 
@@ -31,6 +31,7 @@ DECISION_DAY = datetime.date(2024, 2, 23)
 
 def put(assessment, code: str, **values) -> None:
     Score.objects.filter(assessment=assessment, criterion__code=code).update(**values)
+    assessment_totals_refresh(period=assessment.period, assessment_ids=[assessment.pk])
 
 
 def open_year(actor, year: int = 2023) -> Period:
@@ -83,3 +84,4 @@ def score_everyone(period: Period) -> None:
         elif row.criterion.code == "2.1":
             row.final_score = Decimal("2.5")
     Score.objects.bulk_update(rows, ["final_score"], batch_size=2000)
+    assessment_totals_refresh(period=period)

@@ -91,6 +91,9 @@ def fill_self(assessment, *, value="max"):
     for score in rows:
         score.self_score = score.criterion.max_score if value == "max" else Decimal(value)
     Score.objects.bulk_update(rows, ["self_score"])
+    from scoring.services import assessment_totals_refresh
+
+    assessment_totals_refresh(period=assessment.period, assessment_ids=[assessment.pk])
     return rows
 
 

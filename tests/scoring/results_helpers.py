@@ -5,6 +5,7 @@ deductions. Scores are written directly: the results read them, not the forms.""
 from decimal import Decimal
 
 from scoring.models import Phase, Score
+from scoring.services import assessment_totals_refresh
 
 from .conftest import HEADER, move, open_period
 
@@ -24,7 +25,9 @@ def results_period(*, year: int = 2024, actor=None, phase=Phase.FINALIZATION):
 
 
 def put(period, unit, code, **values):
+    """Written past the services, so the assessment's stored totals are refreshed as they would."""
     Score.objects.filter(assessment__period=period, assessment__unit=unit, criterion__code=code).update(**values)
+    assessment_totals_refresh(period=period)
 
 
 def give(period, unit, plan: Decimal | str, *, field2=("4", "6"), deduction="0"):

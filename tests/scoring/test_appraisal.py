@@ -56,6 +56,25 @@ def test_the_queue_page_runs_the_same_queries_for_few_and_many_units(appraising,
     assert len(few) == len(many) <= 16
 
 
+def test_a_long_queue_is_paged_and_can_show_only_the_lines_left_to_appraise(appraising, client_of):
+    from scoring.services import assessments_create_missing
+
+    for i in range(60):
+        UnitFactory(code=f"MORE-{i:02d}")
+    assessments_create_missing(actor=appraising.staff, period=appraising.period)
+    for code in ("2.1.1", "2.1.2", "2.2.1", "2.2.2", "2.3"):
+        score = row(appraising.a, code)
+        score_set_appraisal(actor=appraising.member, score=score, value=str(score.self_score), expected_version=score.version)
+    client = client_of(appraising.member)
+    url = reverse("scoring:appraisal_queue")
+    first = client.get(url).content.decode()
+    assert "Dòng 1–50 trên 63" in first and "1 / 2" in first
+    assert "Dòng 51–63 trên 63" in client.get(url, {"page": 2}).content.decode()
+    pending = client.get(url, {"con-lai": "1"}).content.decode()
+    assert "Dòng 1–50 trên 62" in pending
+    assert 'con-lai=1&page=2"' in pending  # the next page keeps the filter
+
+
 def test_the_appraisal_page_shows_the_claim_and_evidence_beside_the_appraisal_form(appraising, client_of):
     page = client_of(appraising.member).get(reverse("scoring:appraisal_sheet", args=[appraising.a.pk, "2"])).content.decode()
     assert "Thẩm định: Sở Khoa học và Công nghệ thử nghiệm" in page and "Đơn vị tự chấm" in page

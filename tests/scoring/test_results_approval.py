@@ -150,6 +150,7 @@ def test_a_score_changed_outside_the_services_is_caught_when_approving(ready, co
     period, units = ready
     approval = record(period, council_member)
     decide(approval, sonv_staff)
+    # A write past the services (which would have voided the approval): the last guard still holds.
     Score.objects.filter(assessment__unit=units[0], criterion__code="1.1").update(final_score=Decimal("10"))
     with pytest.raises(PhaseError, match="Điểm đã thay đổi sau khi Hội đồng thông qua"):
         period_advance(actor=sonv_staff, period=period)

@@ -108,6 +108,9 @@ def test_the_score_matrix_has_one_sheet_per_block_units_in_rank_order_and_kad_fo
     assert [c.value for c in sheet[2]][2:6] == ["Điểm tối đa", 6, 4, 2]
     assert [c.value for c in sheet[4]] == [2, "S-B", "Sở B", 5, "KAD", 0.5, 4.5, 6, 75, "Khá"]
     assert [c.value for c in sheet[6]][:6] == [4, "S-D", "Sở D", 1, 0, 2]
+    assert sheet["D4"].number_format == "0.00" and sheet["I4"].number_format == "0.00"  # shown as 5,00 and 75,00
+    assert sheet["A1"].font.bold and sheet["C2"].font.bold and not sheet["C4"].font.bold
+    assert sheet.freeze_panes == "D3"
 
 
 def test_export_ranking_refuses_an_unknown_year(db):

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from scoring.models import Assessment, Criterion, Framework, Kind, Period, Phase, Score
-from scoring.services import approval_record, approval_set_decision, period_advance
+from scoring.services import approval_record, approval_set_decision, assessment_totals_refresh, period_advance
 from units.models import Block
 
 from .results_helpers import give, results_period
@@ -24,6 +24,7 @@ def results(sonv_staff, unit_a_editor, unit_b_editor):
     Score.objects.filter(assessment__unit=unit_a_editor.unit, criterion__code="1.1").update(
         appraised_score=Decimal("900"), appraisal_reason="Thiếu báo cáo quý IV", explanation="Đã bổ sung báo cáo", final_score=Decimal("950")
     )
+    assessment_totals_refresh(period=period)
     return period
 
 
@@ -158,6 +159,7 @@ def _bulk_units(period, count: int, prefix: str) -> None:
         [Score(assessment=a, criterion=c, final_score=c.max_score * (n % 7) / 7) for n, a in enumerate(assessments) for c in leaves],
         batch_size=2000,
     )
+    assessment_totals_refresh(period=period)
 
 
 def _queries_for(client, url) -> int:
@@ -170,8 +172,7 @@ def _queries_for(client, url) -> int:
 
 
 def test_the_ranking_page_runs_the_same_number_of_queries_for_20_and_2000_units(results, client_of, sonv_staff):
-    # Published, so that the publication check (approval and the scores' hash) is counted too.
-    # About ten seconds: 2,000 rows are rendered once.
+    # Published, so that the publication check (the active approval) is counted too.
     client = client_of(sonv_staff)
     _bulk_units(results, 20 - Assessment.objects.filter(period=results).count(), "B")
     publish(results, sonv_staff)
@@ -179,3 +180,32 @@ def test_the_ranking_page_runs_the_same_number_of_queries_for_20_and_2000_units(
     _bulk_units(results, 2000 - Assessment.objects.filter(period=results).count(), "C")
     assert Assessment.objects.filter(period=results).count() == 2000
     assert _queries_for(client, ranking_url(results)) == small
+
+
+def test_a_large_block_is_paged_by_rank_and_the_find_box_opens_the_page_of_a_unit(results, client_of, sonv_staff, unit_b_editor):
+    client = client_of(sonv_staff)
+    _bulk_units(results, 250 - Assessment.objects.filter(period=results).count(), "B")  # three pages of 100
+    first = client.get(ranking_url(results)).content.decode()
+    assert "250 đơn vị" in first and "1 / 3" in first and "Hạng 1–100 trên 250 đơn vị" in first
+    third = client.get(ranking_url(results) + "?page=3").content.decode()
+    assert "Hạng 201–250 trên 250 đơn vị" in third
+    from scoring.selectors import ranked_lines
+
+    lines = ranked_lines(results)
+    where = next(i for i, line in enumerate(lines) if line.unit_id == unit_b_editor.unit_id)
+    found = client.get(ranking_url(results), {"don-vi": unit_b_editor.unit.code})
+    assert found.status_code == 302
+    assert found["Location"].endswith(f"?page={where // 100 + 1}#don-vi-{lines[where].assessment_id}")
+    missing = client.get(ranking_url(results), {"don-vi": "không có đơn vị này"}, follow=True).content.decode()
+    assert "Không tìm thấy đơn vị “không có đơn vị này” trong khối này." in missing
+
+
+def test_a_units_own_page_gives_its_rank_among_the_whole_block_this_year_and_in_its_trend(results, client_of, sonv_staff, unit_b_editor):
+    from scoring.selectors import ranked_lines
+
+    _bulk_units(results, 150 - Assessment.objects.filter(period=results).count(), "B")
+    publish(results, sonv_staff)
+    rank = next(line.rank for line in ranked_lines(results) if line.unit_id == unit_b_editor.unit_id)
+    html = client_of(unit_b_editor).get(unit_url(results, unit_b_editor.unit)).content.decode()
+    assert f'<div class="stat-value">{rank}/150</div>' in html
+    assert f'<td class="num">{rank}/150</td>' in html  # the trend's line of this year

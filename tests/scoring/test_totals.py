@@ -3,6 +3,7 @@ from decimal import Decimal
 import pytest
 
 from scoring.models import Score
+from scoring.services import assessment_totals_refresh
 from scoring.selectors import Totals, assessment_totals, assessment_totals_for_period
 from tests.factories import UnitFactory
 
@@ -31,6 +32,7 @@ def small(db):
 
 def put(assessment, code, **values):
     Score.objects.filter(assessment=assessment, criterion__code=code).update(**values)
+    assessment_totals_refresh(period=assessment.period, assessment_ids=[assessment.pk])
 
 
 def test_the_effective_score_is_final_else_appraised_else_self(small):

@@ -1,0 +1,45 @@
+"""The stored totals of assessments (điểm đạt, điểm tối đa, chỉ số): recomputed from the score
+rows by the same aggregate the live figures use, and written back after every write to a score's
+value. The ranking pages read these instead of aggregating every score row of the period."""
+
+from ..models import Assessment, Period
+from ..selectors.assessment import Totals, assessment_totals_for_period
+
+BATCH = 500
+STORED = ["total_earned", "total_max", "total_deducted", "total_index", "field_totals"]
+
+
+def stored_values(totals: Totals) -> dict:
+    return {
+        "total_earned": totals.earned,
+        "total_max": totals.maximum,
+        "total_deducted": totals.deducted,
+        "total_index": totals.index,
+        "field_totals": {
+            code: [f"{part.earned:.2f}", f"{part.maximum:.2f}", f"{part.deducted:.2f}"] for code, part in totals.fields.items()
+        },
+    }
+
+
+def assessment_totals_refresh(*, period: Period, assessment_ids=None) -> int:
+    """Recompute and store the totals of the given assessments of `period` (all of them when
+    `assessment_ids` is None). Runs inside the caller's transaction, so the totals change
+    together with the scores they come from. Returns the number of assessments written."""
+    totals = assessment_totals_for_period(period, assessment_ids=assessment_ids)
+    assessments = Assessment.objects.filter(period=period).only("pk", *STORED)
+    if assessment_ids is not None:
+        ids = list(assessment_ids)
+        if len(ids) == 1:
+            # The inline saves: one UPDATE, no read of the row first.
+            values = stored_values(totals.get(ids[0]) or Totals(ids[0]))
+            return Assessment.objects.filter(pk=ids[0], period=period).update(**values)
+        assessments = assessments.filter(pk__in=ids)
+    changed = []
+    for assessment in assessments:
+        values = stored_values(totals.get(assessment.pk) or Totals(assessment.pk))
+        if any(getattr(assessment, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(assessment, name, value)
+            changed.append(assessment)
+    Assessment.objects.bulk_update(changed, STORED, batch_size=BATCH)
+    return len(changed)

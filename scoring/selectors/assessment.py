@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, DecimalField, Exists, OuterRef, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models import Case, CharField, Count, DecimalField, Exists, OuterRef, Prefetch, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, Concat, StrIndex, Substr
 
 from audit.models import AuditEvent
@@ -341,12 +341,13 @@ def score_history(score: Score) -> QuerySet[AuditEvent]:
 
 @dataclass
 class QueueItem:
-    assessment: Assessment
+    assessment_id: int
     field_code: str
     field_title: str
     total: int
     done: int
     returned: int = 0
+    assessment: Assessment | None = None
 
     @property
     def remaining(self) -> int:
@@ -372,28 +373,69 @@ def _appraisal_counts(scores: QuerySet[Score], *group_by: str):
     )
 
 
-def appraisal_queue(period: Period, user) -> list[QueueItem]:
-    """The member's work: one line per unit × assigned field, with rows done / total."""
-    if roles.has_role(user, roles.STAFF) and not roles.has_role(user, roles.COUNCIL):
-        scope_q = Q()
-    else:
-        scope_q = member_scope(period, user).score_q()
-    counts = list(_appraisal_counts(Score.objects.filter(assessment__period=period).filter(scope_q)))
-    assessments = Assessment.objects.select_related("unit", "unit__block", "period").in_bulk({row["assessment_id"] for row in counts})
+def _queue_leaves(period: Period, user) -> dict[str, list[int]]:
+    """The appraised leaves the user works on, by field code: staff every one, a member those of
+    the fields assigned to them (in the assigned block, or in every block). Criteria belong to one
+    block's framework, so the ids alone carry the block and the period."""
+    staff_only = roles.has_role(user, roles.STAFF) and not roles.has_role(user, roles.COUNCIL)
+    assignments = [] if staff_only else member_scope(period, user).assignments
+    leaves = Criterion.objects.filter(framework__period=period, kind__in=APPRAISED_KINDS, children__isnull=True)
+    by_field: dict[str, list[int]] = {}
+    for pk, code, block_id in leaves.values_list("pk", "code", "framework__block_id"):
+        field = field_of(code)
+        if staff_only or any(a.field_code == field and (a.block_id is None or a.block_id == block_id) for a in assignments):
+            by_field.setdefault(field, []).append(pk)
+    return by_field
+
+
+def appraisal_queue_lines(period: Period, user) -> list[QueueItem]:
+    """The member's work, one line per unit × assigned field with rows done / total, in block
+    and unit order, without the assessments themselves (`queue_attach` loads those for the lines
+    shown): three queries whatever the number of units, and the counts read the score rows of the
+    assigned leaves through their index rather than every row of the period."""
+    by_field = _queue_leaves(period, user)
+    if not by_field:
+        return []
+    field_case = Case(*[When(criterion_id__in=ids, then=Value(code)) for code, ids in by_field.items()], output_field=CharField())
+    scores = Score.objects.filter(criterion_id__in=[pk for ids in by_field.values() for pk in ids])
+    excluded = member_scope(period, user).excluded_unit_ids
+    if excluded:
+        scores = scores.exclude(assessment__unit_id__in=excluded)
+    counts = (
+        scores.order_by()
+        .values("assessment_id", field=field_case)
+        .annotate(
+            total=Count("id"),
+            done=Count("id", filter=Q(appraised_at__isnull=False, needs_reappraisal=False)),
+            returned=Count("id", filter=Q(needs_reappraisal=True)),
+        )
+    )
+    order = {
+        pk: (block_order, unit_code, framework_id)
+        for pk, block_order, unit_code, framework_id in Assessment.objects.filter(period=period).values_list(
+            "pk", "unit__block__order", "unit__code", "framework_id"
+        )
+    }
     titles = _field_titles(period)
     items = [
-        QueueItem(
-            assessment=assessments[row["assessment_id"]],
-            field_code=row["field_code"],
-            field_title=titles.get((assessments[row["assessment_id"]].framework_id, row["field_code"]), ""),
-            total=row["total"],
-            done=row["done"],
-            returned=row["returned"],
-        )
+        QueueItem(row["assessment_id"], row["field"], titles.get((order[row["assessment_id"]][2], row["field"]), ""), row["total"], row["done"], row["returned"])
         for row in counts
     ]
-    items.sort(key=lambda i: (i.assessment.unit.block.order, i.assessment.unit.code, int(i.field_code) if i.field_code.isdigit() else 0))
+    items.sort(key=lambda i: (*order[i.assessment_id][:2], int(i.field_code) if i.field_code.isdigit() else 0))
     return items
+
+
+def queue_attach(items: list[QueueItem]) -> list[QueueItem]:
+    """Give the lines their assessment (with unit and block), in one query."""
+    assessments = Assessment.objects.select_related("unit", "unit__block", "period").in_bulk({i.assessment_id for i in items})
+    for item in items:
+        item.assessment = assessments[item.assessment_id]
+    return items
+
+
+def appraisal_queue(period: Period, user) -> list[QueueItem]:
+    """Every line of the member's queue with its assessment."""
+    return queue_attach(appraisal_queue_lines(period, user))
 
 
 @dataclass
@@ -451,7 +493,7 @@ def remediation_findings(assessment: Assessment):
 
 __all__ = [
     "FIELD_CODE", "FieldGroup", "FieldTotal", "MemberScope", "Progress", "ProgressLine", "QueueItem", "Totals",
-    "appraisal_progress", "appraisal_queue", "appraiser_may_score", "assessment_progress", "assessment_visible_to", "assessment_sheet",
+    "appraisal_progress", "appraisal_queue", "appraisal_queue_lines", "queue_attach", "appraiser_may_score", "assessment_progress", "assessment_visible_to", "assessment_sheet",
     "assessment_totals", "assessment_totals_for_period", "assessments_for_user", "current_period", "field_of",
     "member_scope", "missing_evidence_codes", "remediation_findings", "score_for_row", "score_history", "unscored_codes",
 ]

@@ -9,7 +9,9 @@ import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import F
+from django.core.cache import cache
+from django.db.models import F, Q, QuerySet, Window
+from django.db.models.functions import Rank
 
 from units.models import Block, Unit, UnitHead
 
@@ -95,7 +97,8 @@ def scores_hash(period: Period) -> str:
 
 def approval_for_period(period: Period) -> Approval | None:
     """The active (not voided) approval of the period, if the council has given one."""
-    return Approval.objects.filter(period=period, voided_at__isnull=True).select_related("period", "created_by").first()
+    # Not the snapshot: the ranking as approved (every unit's row) is only read by the void's audit.
+    return Approval.objects.filter(period=period, voided_at__isnull=True).select_related("period", "created_by").defer("snapshot").first()
 
 
 def results_published(period: Period) -> bool:
@@ -106,7 +109,7 @@ def results_published(period: Period) -> bool:
     every dashboard and document panel."""
     if period.phase != Phase.APPROVED:
         return False
-    return approval_for_period(period) is not None
+    return Approval.objects.filter(period=period, voided_at__isnull=True).exists()
 
 
 def stored_totals(assessment: Assessment) -> Totals:
@@ -137,37 +140,39 @@ def _assessments(period: Period, block: Block | None):
     return assessments.order_by()
 
 
-def ranked_lines(period: Period, *, block: Block | None = None) -> list[RankedLine]:
+def ranked_lines(period: Period, *, block: Block | None = None) -> QuerySet:
     """Every assessment of the period (or of one block) in ranking order — block order, block
-    code, rank, unit code — in one narrow query over the stored indexes. Competition ranking
-    (1, 2, 2, 4) on the index at two decimals."""
-    rows = _assessments(period, block).values_list(
-        "pk", "framework__block_id", "unit_id", "total_index", "framework__block__order", "framework__block__code", "unit__code"
+    code, rank, unit code — as a lazy query of `RankedLine`s: the database ranks on the stored
+    indexes (competition ranking, 1, 2, 2, 4, on the index at two decimals), so a page of a
+    block of thousands reads only its own rows (slice it, or hand it to a Paginator)."""
+    return (
+        _assessments(period, block)
+        .annotate(rank=Window(Rank(), partition_by=[F("framework_id")], order_by=F("total_index").desc()))
+        .order_by("framework__block__order", "framework__block__code", "-total_index", "unit__code")
+        .values_list("pk", "framework__block_id", "unit_id", "rank", named=False)
     )
-    rows = sorted(rows, key=lambda r: (r[4], r[5], -r[3], r[6]))
-    lines = []
-    previous = None
-    for pk, block_id, unit_id, index, *_ in rows:
-        if previous is None or block_id != previous[1]:
-            position, rank = 1, 1
-        else:
-            position += 1
-            rank = rank if index == previous[3] else position
-        lines.append(RankedLine(pk, block_id, unit_id, rank))
-        previous = (pk, block_id, unit_id, index)
-    return lines
 
 
-def ranked_position(lines: list[RankedLine], wanted: str) -> int | None:
-    """Where in `lines` the first unit whose code is `wanted`, or whose name has its words,
-    stands (the ranking page's "find my unit")."""
+def lines_of(rows) -> list[RankedLine]:
+    return [RankedLine(*row) for row in rows]
+
+
+def ranked_position(period: Period, block: Block, wanted: str) -> tuple[int, int] | None:
+    """(position from 0 in the block's list, assessment id) of the first unit, in ranking order,
+    whose code is `wanted` or whose name has its words: the ranking page's "find a unit"."""
     from units.selectors import unit_list
 
-    positions = {line.unit_id: i for i, line in enumerate(lines)}
-    candidates = list(Unit.objects.filter(code__iexact=wanted).values_list("pk", flat=True))
-    candidates += list(unit_list(q=wanted, include_inactive=True).prefetch_related(None).values_list("pk", flat=True)[:200])
-    found = [positions[pk] for pk in candidates if pk in positions]
-    return min(found) if found else None
+    candidates = Unit.objects.filter(code__iexact=wanted).values("pk")
+    by_name = unit_list(q=wanted, include_inactive=True).prefetch_related(None).values("pk")
+    found = (
+        _assessments(period, block).filter(Q(unit__in=candidates) | Q(unit__in=by_name))
+        .order_by("-total_index", "unit__code").values_list("pk", "unit__code", "total_index").first()
+    )
+    if found is None:
+        return None
+    pk, code, index = found
+    before = _assessments(period, block).filter(Q(total_index__gt=index) | Q(total_index=index, unit__code__lt=code)).count()
+    return before, pk
 
 
 def ranking_rows(period: Period, lines: list[RankedLine], *, provisional: bool | None = None) -> list[RankingRow]:
@@ -220,7 +225,7 @@ def ranking_for_period(period: Period, *, block: Block | None = None, provisiona
     latest stage each score has reached (final, else appraised, else self). Pass `provisional`
     when the caller already knows, to save the publication check. Reads the totals stored on
     each assessment, so it costs one row per unit, not one per score."""
-    return ranking_rows(period, ranked_lines(period, block=block), provisional=provisional)
+    return ranking_rows(period, lines_of(ranked_lines(period, block=block)), provisional=provisional)
 
 
 def ranking_row(assessment: Assessment, *, provisional: bool | None = None) -> RankingRow:
@@ -248,9 +253,26 @@ def block_size(assessment: Assessment) -> int:
     return Assessment.objects.filter(period_id=assessment.period_id, framework_id=assessment.framework_id).count()
 
 
-def block_field_averages(period: Period, block: Block) -> dict[str, float]:
+def block_field_averages(period: Period, block: Block, *, published: bool = False) -> dict[str, float]:
     """The block's average, over its units, of each field's points as a percentage of the unit's
-    maximum for the field (fields a unit has no maximum in are left out of its average)."""
+    maximum for the field (fields a unit has no maximum in are left out of its average).
+
+    Once the results are published they no longer change (a score write voids the approval
+    first), so the figures are kept in the cache under the approval's id: every unit of a block
+    of thousands opens its page after publication, and each would read the whole block."""
+    if published:
+        approval = Approval.objects.filter(period=period, voided_at__isnull=True).values_list("pk", "created_at").first()
+        stamp = f"{approval[0]}-{approval[1].timestamp()}" if approval else "none"
+        key = f"scoring:block-averages:{period.pk}:{block.pk}:{stamp}"
+        found = cache.get(key)
+        if found is None:
+            found = _block_field_averages(period, block)
+            cache.set(key, found, timeout=24 * 3600)
+        return found
+    return _block_field_averages(period, block)
+
+
+def _block_field_averages(period: Period, block: Block) -> dict[str, float]:
     sums: dict[str, list[float]] = {}
     for field_totals in _assessments(period, block).values_list("field_totals", flat=True):
         for code, (earned, maximum, deducted) in (field_totals or {}).items():
@@ -410,5 +432,5 @@ __all__ = [
     "Move", "Shortcoming", "TrendPoint", "movers", "previous_published_period", "unit_shortcomings", "unit_trend",
     "BlockSummary", "FieldHeading", "RankingRow", "approval_for_period", "field_headings", "group_by_block",
     "published_periods", "ranking_for_period", "results_published", "scores_hash",
-    "RankedLine", "block_field_averages", "block_leader", "block_size", "ranked_lines", "ranked_position", "ranking_row", "ranking_rows", "stored_totals",
+    "RankedLine", "block_field_averages", "block_leader", "block_size", "lines_of", "ranked_lines", "ranked_position", "ranking_row", "ranking_rows", "stored_totals",
 ]

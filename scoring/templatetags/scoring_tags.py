@@ -13,7 +13,10 @@ def score(value):
     """2 → '2', Decimal('0.50') → '0,5': points as the province writes them."""
     if value in (None, ""):
         return ""
-    return vn(Decimal(value))
+    try:
+        return vn(Decimal(value))
+    except ArithmeticError:  # what a person typed that is not a number ("1,2,3") is shown as typed
+        return value
 
 
 @register.filter

@@ -37,7 +37,7 @@ def appraisal_queue(request):
     """A member's queue: each unit × field assigned to them, with rows appraised / to appraise."""
     _require(request, "scoring.appraise")
     period = _period_or_current(request)
-    items = selectors.appraisal_queue(period, request.user) if period else []
+    items = selectors.appraisal_queue_lines(period, request.user) if period else []
     remaining = sum(item.remaining for item in items)
     pending_only = request.GET.get("con-lai") == "1"
     if pending_only:
@@ -49,7 +49,7 @@ def appraisal_queue(request):
     context = {
         "period": period,
         "periods": periods,
-        "items": page.object_list,
+        "items": selectors.queue_attach(list(page.object_list)),
         "page": page,
         "query": urlencode({k: v for k, v in (("nam", period.year if period else ""), ("con-lai", "1" if pending_only else "")) if v}),
         "pending_only": pending_only,

@@ -114,16 +114,17 @@ def results_ranking(request, year: int, block: str):
         if not user.unit_id or user.unit.block_id != current.pk:
             raise Http404
         blocks = [current]
-    lines = selectors.ranked_lines(period, block=current)
     wanted = request.GET.get("don-vi", "").strip()
     if wanted:
-        # "Where is my unit?": jump to the page that holds it (it is highlighted there).
-        found = selectors.ranked_position(lines, wanted)
+        # "Where is my unit?": open the page that holds it, at its line (highlighted there).
+        found = selectors.ranked_position(period, current, wanted)
         if found is not None:
-            return redirect(f"{request.path}?page={found // RANKING_PAGE_SIZE + 1}#don-vi-{lines[found].assessment_id}")
+            position, assessment_id = found
+            return redirect(f"{request.path}?page={position // RANKING_PAGE_SIZE + 1}#don-vi-{assessment_id}")
         messages.warning(request, f"Không tìm thấy đơn vị “{wanted}” trong khối này.")
-    page = Paginator(lines, RANKING_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = selectors.ranking_rows(period, list(page.object_list), provisional=not published)
+    page = Paginator(selectors.ranked_lines(period, block=current), RANKING_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = selectors.ranking_rows(period, selectors.lines_of(page.object_list), provisional=not published)
+    own = Assessment.objects.filter(period=period, unit_id=user.unit_id, framework__block=current).select_related("period", "framework").first() if user.unit_id else None
     headings = selectors.field_headings(period, block=current).get(current.pk, [])
     approval = selectors.approval_for_period(period)
     can_approve = user.has_perm("scoring.approve_results")
@@ -148,7 +149,7 @@ def results_ranking(request, year: int, block: str):
         "blocks": blocks,
         "rows": rows,
         "page": page,
-        "own_line": next((line for line in lines if line.unit_id == user.unit_id), None) if user.unit_id else None,
+        "own_row": selectors.ranking_row(own, provisional=not published) if own else None,
         "headings": headings,
         "published": published,
         "approval": approval,
@@ -340,7 +341,7 @@ def results_unit(request, year: int, unit_pk: int):
     mine = selectors.ranking_row(assessment, provisional=not published)
     best = selectors.block_leader(assessment, provisional=not published)
     headings = [h for h in selectors.field_headings(period, block=block).get(block.pk, []) if h.max_score]
-    block_averages = selectors.block_field_averages(period, block)
+    block_averages = selectors.block_field_averages(period, block, published=published)
 
     def percent(row, code):
         maximum = row.field_max.get(code)

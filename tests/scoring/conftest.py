@@ -38,6 +38,14 @@ def generated_csv(fields: int, criteria: int, leaves: int, block: str = "so-ngan
     return "\n".join(lines) + "\n"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Published figures are cached; a test's must not meet those of an earlier test."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def sample_period(db) -> Period:
     """2024 in draft with the departments' sample framework (100 points)."""

@@ -189,9 +189,9 @@ def test_a_large_block_is_paged_by_rank_and_the_find_box_opens_the_page_of_a_uni
     assert "250 đơn vị" in first and "1 / 3" in first and "Hạng 1–100 trên 250 đơn vị" in first
     third = client.get(ranking_url(results) + "?page=3").content.decode()
     assert "Hạng 201–250 trên 250 đơn vị" in third
-    from scoring.selectors import ranked_lines
+    from scoring.selectors import lines_of, ranked_lines
 
-    lines = ranked_lines(results)
+    lines = lines_of(ranked_lines(results))
     where = next(i for i, line in enumerate(lines) if line.unit_id == unit_b_editor.unit_id)
     found = client.get(ranking_url(results), {"don-vi": unit_b_editor.unit.code})
     assert found.status_code == 302
@@ -201,11 +201,29 @@ def test_a_large_block_is_paged_by_rank_and_the_find_box_opens_the_page_of_a_uni
 
 
 def test_a_units_own_page_gives_its_rank_among_the_whole_block_this_year_and_in_its_trend(results, client_of, sonv_staff, unit_b_editor):
-    from scoring.selectors import ranked_lines
+    from scoring.selectors import lines_of, ranked_lines
 
     _bulk_units(results, 150 - Assessment.objects.filter(period=results).count(), "B")
     publish(results, sonv_staff)
-    rank = next(line.rank for line in ranked_lines(results) if line.unit_id == unit_b_editor.unit_id)
+    rank = next(line.rank for line in lines_of(ranked_lines(results)) if line.unit_id == unit_b_editor.unit_id)
     html = client_of(unit_b_editor).get(unit_url(results, unit_b_editor.unit)).content.decode()
     assert f'<div class="stat-value">{rank}/150</div>' in html
     assert f'<td class="num">{rank}/150</td>' in html  # the trend's line of this year
+
+
+def test_the_blocks_field_averages_are_kept_once_published_and_follow_a_new_approval(results, sonv_staff, unit_b_editor):
+    from scoring.selectors import approval_for_period, block_field_averages
+    from scoring.services import approval_void, period_reopen
+
+    from .results_helpers import give
+
+    block = Block.objects.get(code="so-nganh")
+    period = publish(results, sonv_staff)
+    kept = block_field_averages(period, block, published=True)
+    assert kept == block_field_averages(period, block) and kept["1"] > 0
+    period = period_reopen(actor=sonv_staff, period=period, to_phase=Phase.FINALIZATION, reason="Rà soát")
+    approval_void(actor=sonv_staff, approval=approval_for_period(period), reason="Chấm lại lĩnh vực 1")
+    give(period, unit_b_editor.unit, "1000")
+    period = publish(period, sonv_staff)
+    again = block_field_averages(period, block, published=True)
+    assert again != kept and again == block_field_averages(period, block)

@@ -6,8 +6,9 @@
 Each page is requested through Django's test Client (the whole middleware stack and template
 rendering, no network), signed in as the user who uses it. The first request of each page is a
 warm-up whose SQL queries are counted; the timed requests run without query capture, which would
-add its own cost. The bare aggregate behind the ranking, `assessment_totals_for_period`, is timed
-alone as the floor a page built on it cannot go below."""
+add its own cost. Two floors are timed alone: the live aggregate of every score row,
+`assessment_totals_for_period` (what the ranking was computed from before the totals were stored
+on each assessment), and the ranking query the page runs now (one page of `ranked_lines`)."""
 
 import argparse
 import math
@@ -117,7 +118,8 @@ def run_benchmarks(*, repeat: int = 30, pdf: bool = False, pdf_repeat: int = 3, 
 
     from bench.seed import COUNCIL, EDITOR, STAFF, TITLE_PREFIX, UNIT_PREFIX, bench_unit
     from scoring.models import Assessment, Kind, Period, Phase, Score
-    from scoring.selectors import assessment_totals_for_period
+    from scoring.selectors import assessment_totals_for_period, lines_of, ranked_lines
+    from scoring.views.results import RANKING_PAGE_SIZE
     from units.models import Unit, User
 
     if "testserver" not in settings.ALLOWED_HOSTS and "*" not in settings.ALLOWED_HOSTS:
@@ -142,10 +144,19 @@ def run_benchmarks(*, repeat: int = 30, pdf: bool = False, pdf_repeat: int = 3, 
     def get(client, url):
         return lambda: client.get(url)
 
+    ranking_url = reverse("scoring:results_ranking", args=[period.year, block.code])
+    last_page = math.ceil(in_block / RANKING_PAGE_SIZE)
     results.append(_measure(
-        "ranking page (largest block)", "staff",
-        get(as_staff, reverse("scoring:results_ranking", args=[period.year, block.code])),
-        repeat=repeat, note=f"{block.code}: {in_block} units, {period.get_phase_display()}",
+        "ranking page (largest block)", "staff", get(as_staff, ranking_url),
+        repeat=repeat, note=f"{block.code}: {in_block} units, {period.get_phase_display()}; page 1 of {last_page}",
+    ))
+    results.append(_measure(
+        "ranking page, last page", "staff", get(as_staff, f"{ranking_url}?page={last_page}"),
+        repeat=repeat, note=f"page {last_page}",
+    ))
+    results.append(_measure(
+        "ranking page, find a unit", "staff", get(as_staff, f"{ranking_url}?don-vi={unit.code}"),
+        repeat=repeat, note="the redirect to the unit's page",
     ))
     if approved is not None:
         dashboard = _measure(
@@ -217,7 +228,12 @@ def run_benchmarks(*, repeat: int = 30, pdf: bool = False, pdf_repeat: int = 3, 
     ))
     results.append(_measure(
         "bare aggregate: assessment_totals_for_period", "—", lambda: assessment_totals_for_period(period), repeat=repeat,
-        note=f"whole period: {units} units × {sheet_rows} rows",
+        note=f"whole period: {units} units × {sheet_rows} rows; what the ranking read before totals were stored",
+    ))
+    results.append(_measure(
+        "ranking query: one page of ranked_lines", "—",
+        lambda: lines_of(ranked_lines(period, block=block)[:RANKING_PAGE_SIZE]), repeat=repeat,
+        note=f"window RANK over the {in_block} stored indexes of the block",
     ))
 
     if pdf:

@@ -197,6 +197,19 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # A task held by a worker that died (killed, machine lost) goes back to the queue after this
+    # many seconds. It must stay longer than any countdown a task waits for (DocumentBusy: 185 s),
+    # or a task still waiting would be handed to a second worker.
+    "visibility_timeout": _int("CELERY_BROKER_VISIBILITY_TIMEOUT", 3600),
+    # Without these a Redis that hangs (or a network that drops its packets) holds the page of a
+    # clerk who asked for a document for as long as it hangs.
+    "socket_connect_timeout": 2,
+    "socket_timeout": 2,
+}
+# Sending a task while the broker is down gives up after one retry (a few seconds at worst): the
+# request stays recorded as queued and the beat sends it again once the broker is back.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0.2, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_TASK_ROUTES = {"reports.tasks.*": {"queue": "documents"}}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Periodic jobs; each app's tasks are idempotent, so a beat that fires twice does no harm.
@@ -210,6 +223,13 @@ CELERY_BEAT_SCHEDULE: dict = {
     "scoring-send-phase-reminders": {
         "task": "scoring.tasks.send_phase_reminders",
         "schedule": crontab(hour=7, minute=0),
+    },
+    # Documents whose message was lost while Redis or a worker was down are sent again within
+    # minutes; a tick that waited longer than the next one is dropped rather than run twice.
+    "reports-requeue-stale-documents": {
+        "task": "reports.tasks.requeue_stale_documents",
+        "schedule": datetime.timedelta(minutes=5),
+        "options": {"expires": 4 * 60},
     },
 }
 

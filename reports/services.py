@@ -1,19 +1,23 @@
 """Asking for a document and rendering it. A request is cheap and idempotent (one row per kind,
 subject and data fingerprint); the rendering runs in a Celery task queued after commit, claims the
-row with a conditional UPDATE, and always writes the same file for the same row."""
+row with a conditional UPDATE, and always writes the same file for the same row. A message lost
+on the way (the broker was down, or a worker died holding it) is sent again by a beat task, so
+every request ends rendered without anyone asking twice."""
 
 import datetime
 import hashlib
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from audit.services import audit_log
+from audit.services import audit_log, diff_fields, snapshot
 
 from .errors import DocumentError
 from .models import GeneratedDocument
@@ -21,15 +25,18 @@ from .registry import spec_for
 from .rendering import render_pdf
 from .spec import DocumentSpec
 
-__all__ = ["DocumentBusy", "DocumentError", "document_render", "document_request"]
+__all__ = ["DocumentBusy", "DocumentError", "document_render", "document_request", "documents_requeue_stale"]
 
 Status = GeneratedDocument.Status
 # Longer than the task's hard time limit (150 s): a row "running" for longer than this has lost
 # its worker (killed, machine restarted) and may be claimed again.
 RUNNING_STALE_AFTER = datetime.timedelta(seconds=180)
-# A queued row nobody picked up in this time lost its message (a broker restarted without
-# persistence); asking again queues it again instead of leaving it waiting forever.
+# A queued row nobody picked up in this time lost its message (the broker was down when it was
+# sent, or restarted without persistence): the beat task, or asking again, queues it again.
 QUEUED_STALE_AFTER = datetime.timedelta(minutes=10)
+# PostgreSQL advisory locks are keyed by two integers; this first one keeps the renderers' locks
+# apart from any other use of advisory locks.
+_RENDER_LOCK_SPACE = 0x43434843  # "CCHC"
 
 
 class DocumentBusy(Exception):
@@ -54,8 +61,9 @@ def _abandoned(doc: GeneratedDocument, now: datetime.datetime) -> bool:
 def _queue(doc: GeneratedDocument) -> None:
     from .tasks import render_document_task
 
-    # robust: a broker that is down must not turn the clerk's request into an error page; the row
-    # stays queued and asking again after QUEUED_STALE_AFTER queues it again.
+    # robust: a broker that is down must not turn the clerk's request into an error page (the
+    # publish gives up within seconds, see CELERY_TASK_PUBLISH_RETRY_POLICY); the row stays queued
+    # and documents_requeue_stale sends it again once the broker is back.
     transaction.on_commit(lambda: render_document_task.delay(doc.pk), robust=True)
 
 
@@ -95,11 +103,72 @@ def document_request(*, actor, kind: str, subject) -> GeneratedDocument:
     return doc
 
 
-def _claim(document_id: int) -> datetime.datetime | None:
-    """Take the row for this run. The UPDATE only matches a row nobody is rendering, so two
-    deliveries of the same task (acks_late redelivers after a lost worker) cannot both render."""
+def _stale(now: datetime.datetime) -> Q:
+    queued = Q(status=Status.QUEUED, requested_at__lt=now - QUEUED_STALE_AFTER)
+    running = Q(status=Status.RUNNING) & (Q(started_at__isnull=True) | Q(started_at__lt=now - RUNNING_STALE_AFTER))
+    return queued | running
+
+
+@transaction.atomic
+def documents_requeue_stale(*, limit: int = 500) -> list[int]:
+    """Send again the rows whose message was lost: queued for longer than QUEUED_STALE_AFTER (the
+    broker was down when the clerk asked, or lost its queue) or running for longer than any run
+    may last (the worker died and its message went with it). Run by the beat every few minutes.
+
+    Harmless when the message was not lost after all: the first delivery renders the row, any
+    other one finds it done. `requested_at` moves to now, so a row whose worker is still away is
+    sent once per QUEUED_STALE_AFTER rather than on every beat. Returns the ids sent again."""
     now = timezone.now()
-    claimable = Q(status__in=[Status.QUEUED, Status.FAILED]) | Q(status=Status.RUNNING, started_at__lt=now - RUNNING_STALE_AFTER)
+    # skip_locked: a row a clerk is asking for at this moment is queued by that request instead.
+    docs = list(
+        GeneratedDocument.objects.select_for_update(skip_locked=True).filter(_stale(now)).order_by("requested_at", "pk")[:limit]
+    )
+    for doc in docs:
+        before = snapshot(doc, ["status", "requested_at"])
+        doc.status, doc.requested_at = Status.QUEUED, now
+        doc.save(update_fields=["status", "requested_at"])
+        changes = diff_fields(before, snapshot(doc, ["status", "requested_at"]))
+        audit_log(actor=None, action="document.requeue", target=doc, changes=changes)
+        _queue(doc)
+    return [doc.pk for doc in docs]
+
+
+@contextmanager
+def _render_lock(document_id: int) -> Iterator[bool | None]:
+    """Hold the row's render lock for this connection: True when taken, False when another
+    connection holds it, None on a database without advisory locks (the embedded demo).
+
+    PostgreSQL releases the lock as soon as the holder's connection ends, so a free lock on a
+    running row means its renderer is gone: a worker killed mid-task no longer blocks the row
+    until RUNNING_STALE_AFTER has passed."""
+    if connection.vendor != "postgresql":
+        yield None
+        return
+    key = [_RENDER_LOCK_SPACE, document_id % 2**31]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", key)
+        held = cursor.fetchone()[0]
+    try:
+        yield held
+    finally:
+        if held:
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock(%s, %s)", key)
+            except DatabaseError:
+                pass  # the connection is gone, and the lock went with it
+
+
+def _claim(document_id: int, *, renderer_gone: bool = False) -> datetime.datetime | None:
+    """Take the row for this run. The UPDATE only matches a row nobody is rendering, so two
+    deliveries of the same task (acks_late redelivers after a lost worker) cannot both render.
+    A running row is taken over once its renderer is known to be gone, or else once its claim is
+    older than any run may last."""
+    now = timezone.now()
+    running = Q(status=Status.RUNNING)
+    if not renderer_gone:
+        running &= Q(started_at__lt=now - RUNNING_STALE_AFTER)
+    claimable = Q(status__in=[Status.QUEUED, Status.FAILED]) | running
     claimed = (
         GeneratedDocument.objects.filter(claimable, pk=document_id)
         .update(status=Status.RUNNING, started_at=now, finished_at=None, error="", attempts=F("attempts") + 1)
@@ -131,11 +200,16 @@ def document_render(*, document_id: int) -> GeneratedDocument | None:
     repeated delivery); raises DocumentBusy while another run holds it. A domain problem (the
     subject is gone, its data changed since the request) fails the row for good; any other error
     fails it and is raised again so that Celery retries."""
-    if _claim(document_id) is None:
-        doc = GeneratedDocument.objects.filter(pk=document_id).first()
-        if doc is None or doc.status == Status.DONE:
-            return doc
-        raise DocumentBusy(f"document {document_id} is being rendered by another worker")
+    with _render_lock(document_id) as held:
+        if _claim(document_id, renderer_gone=bool(held)) is None:
+            doc = GeneratedDocument.objects.filter(pk=document_id).first()
+            if doc is None or doc.status == Status.DONE:
+                return doc
+            raise DocumentBusy(f"document {document_id} is being rendered by another worker")
+        return _render(document_id)
+
+
+def _render(document_id: int) -> GeneratedDocument:
     doc = GeneratedDocument.objects.get(pk=document_id)
     try:
         spec = get_spec(doc.kind)

@@ -22,3 +22,10 @@ def render_document_task(self, document_id: int) -> str | None:
         # Come back once the other run's claim has gone stale (it finished or its worker died).
         raise self.retry(exc=exc, countdown=int(services.RUNNING_STALE_AFTER.total_seconds()) + 5) from None
     return doc.status if doc else None
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def requeue_stale_documents() -> list[int]:
+    """Beat (CELERY_BEAT_SCHEDULE): send again the documents whose message was lost while the
+    broker or a worker was down. Running it twice only sends a row twice, which its claim absorbs."""
+    return services.documents_requeue_stale()

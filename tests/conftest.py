@@ -26,14 +26,24 @@ def require_or_skip(condition: bool, reason: str):
 _skipped: list[str] = []
 
 
+def database_url() -> str:
+    """The address of the database this test process uses (its test database, once set up), for
+    the servers and workers a test starts in other processes."""
+    from django.db import connections
+
+    db = connections["default"].settings_dict
+    return f"postgres://{db['USER']}:{db['PASSWORD'] or 'x'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
 @pytest.hookimpl(trylast=True)  # after `-m` has deselected
 def pytest_collection_modifyitems(config, items):
     # Two pytest-xdist processes would start two Celery workers on one broker, and either could
-    # take the other's task (and read the wrong test database): `make test` runs these apart.
+    # take the other's task (and read the wrong test database); the fault tests stop and start
+    # services and time their answers. `make test` runs both kinds apart, in one process.
     if getattr(config, "workerinput", None) is not None:
-        workers = [item for item in items if item.get_closest_marker("worker")]
-        if workers:
-            raise pytest.UsageError("tests marked `worker` must run without -n: pytest -m worker")
+        serial = [item for item in items if item.get_closest_marker("worker") or item.get_closest_marker("faults")]
+        if serial:
+            raise pytest.UsageError("tests marked `worker` or `faults` must run without -n: pytest -m 'worker or faults'")
 
 
 def pytest_runtest_logreport(report):
@@ -145,8 +155,7 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory, 
     from cchc.celery import app as celery_app
 
     require_or_skip(bool(settings.CELERY_BROKER_URL), "needs a Celery broker (set CELERY_BROKER_URL)")
-    db = connections["default"].settings_dict
-    require_or_skip(db["ENGINE"].endswith("postgresql"), "the worker tests share a PostgreSQL test database")
+    require_or_skip(connections["default"].vendor == "postgresql", "the worker tests share a PostgreSQL test database")
 
     broker = settings.CELERY_BROKER_URL
     # Messages left by an earlier, interrupted run would be delivered to this worker.
@@ -154,7 +163,7 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory, 
     media = tmp_path_factory.mktemp("worker-media")
     env = {
         **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD'] or 'x'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        "DATABASE_URL": database_url(),
         "CELERY_BROKER_URL": broker,
         "MEDIA_ROOT": str(media),
         "CONN_MAX_AGE": "0",

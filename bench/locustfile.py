@@ -4,7 +4,7 @@
 Two kinds of simulated people, each with a session of its own as one of the seeded users:
 
 - unit officials (4 in 5): open the home page, their unit's results page of the last published
-  year, their block's ranking, read for 5–15 s between pages;
+  year, their block's ranking, read for a while between pages (LOAD_WAIT, 5–15 s by default);
 - council and staff (1 in 5): give a final score inline (htmx POST, a real write that also
   refreshes the unit's stored totals) on a row of their own — each simulated person keeps to one
   unit's row, as two people do not score the same row at the same moment — then read the
@@ -78,9 +78,13 @@ def prepare(environment, **kwargs):
     )
 
 
+# Seconds a person reads a page before the next one: LOAD_WAIT="5,15" by default.
+WAIT = tuple(float(x) for x in os.environ.get("LOAD_WAIT", "5,15").split(","))
+
+
 class Person(HttpUser):
     abstract = True
-    wait_time = between(5, 15)
+    wait_time = between(*WAIT)
     username = ""
 
     def on_start(self):

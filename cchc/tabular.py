@@ -6,6 +6,7 @@ the file itself (encoding, header) with Vietnamese messages; each app checks the
 """
 
 import csv
+import re
 import io
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -137,9 +138,15 @@ def read_table(source: BinaryIO | bytes, filename: str, columns: list[str], requ
 
 def parse_decimal(text: str) -> Decimal:
     """'0,5' and '0.5' both mean one half. Raises ValueError with a Vietnamese message."""
-    cleaned = (text or "").strip().replace(" ", "")
+    cleaned = (text or "").strip()
     if not cleaned:
         raise ValueError("Chưa nhập số.")
+    # Only ASCII digits, one sign and one separator: Python's Decimal would also read "0_5" as 5,
+    # and dropping inner spaces would read "0 5" as 5 — a tenfold score from a typo.
+    if not re.fullmatch(r"[+-]?[0-9]*[.,]?[0-9]*", cleaned) or not re.search(r"[0-9]", cleaned):
+        if cleaned.count(",") + cleaned.count(".") > 1:
+            raise ValueError(f"'{text}' không phải là một số hợp lệ (chỉ dùng một dấu thập phân).")
+        raise ValueError(f"'{text}' không phải là một số.")
     if cleaned.count(",") + cleaned.count(".") > 1:
         raise ValueError(f"'{text}' không phải là một số hợp lệ (chỉ dùng một dấu thập phân).")
     cleaned = cleaned.replace(",", ".")

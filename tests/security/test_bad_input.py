@@ -7,15 +7,19 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from hypothesis import HealthCheck, given, settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from audit.models import AuditEvent
 from cchc.tabular import ImportRejected, read_table, write_xlsx
 from inspections.services import STATUS_COLUMNS, findings_import_status
-from scoring.models import Criterion, Framework, Period
+from scoring.models import Criterion, Framework, Period, Phase, Score
 from scoring.selectors import FRAMEWORK_COLUMNS
-from scoring.services import framework_import
+from scoring.services import SCORE_COLUMNS, framework_import
+from tests.scoring.conftest import HEADER, assessment_of, fill_self, move, open_period
 from units.models import Unit
 from units.services import UNIT_COLUMNS, units_import
 
@@ -112,3 +116,227 @@ def test_score_inputs_that_are_not_a_plain_allowed_number_are_refused(half_point
 @pytest.mark.parametrize("typed, value", [("0,5", "0.50"), ("0.5", "0.50"), (" 2 ", "2.00"), ("-0", "0.00"), ("1,25", "1.25")])
 def test_score_inputs_with_a_comma_or_a_dot_are_the_same_number(half_point_criterion, typed, value):
     assert half_point_criterion.check_score(typed) == Decimal(value)
+
+
+# --- The score import, through its upload page as Sở Nội vụ ------------------------------------
+
+SCORE_FRAMEWORK = HEADER + (
+    "so-nganh,1,Công tác chỉ đạo điều hành,3,,,,,\n"
+    'so-nganh,1.1,Ban hành kế hoạch CCHC,1,,"1=Đúng hạn; 0.5=Chậm; 0=Không ban hành",,no,no\n'
+    "so-nganh,1.2,Báo cáo định kỳ,2,,,,no,yes\n"
+    "so-nganh,8,Tác động của CCHC,12,,,,,\n"
+    "so-nganh,8.1,Mức độ hài lòng của người dân,12,survey,,,no,no\n"
+)
+# Unit and criterion codes that exist, so that some files are valid and some half valid.
+score_cells = st.one_of(
+    cells,
+    st.sampled_from(["UNIT-A", "UNIT-B", " UNIT-A ", "unit-a", "NOPE", "8.1", "8", "1.1", "1.2", "99.9", "NA", "n/a", "kad",
+                     "12", "12,01", "10,5", "0.5", "0,25", "", "SIPAS 2025", "Lý do trừ điểm"]),
+)
+score_headers = st.sampled_from([
+    SCORE_COLUMNS[:3], ["UNIT_CODE", "criterion_code", "score", "note"], ["unit_code", "criterion_code", "note"],
+    SCORE_COLUMNS + ["extra"], list(reversed(SCORE_COLUMNS)), ["mã đơn vị", "mã tiêu chí", "điểm", "ghi chú"],
+])
+
+
+@st.composite
+def score_files(draw):
+    """Mostly plausible files for the stage (so that a fair share goes in, whole), with rows and
+    headers of any kind mixed in."""
+    stage = draw(st.sampled_from(["survey", "survey", "survey", "appraisal", "appraisal", "appraisal", "final", "self", "bogus", ""]))
+    if stage == "survey":
+        good = st.tuples(st.sampled_from(["UNIT-A", "UNIT-B"]), st.just("8.1"), st.sampled_from(["0", "0,5", "10.5", "12", "NA"]), st.sampled_from(["SIPAS 2025", ""]))
+    else:
+        good = st.one_of(
+            st.tuples(st.sampled_from(["UNIT-A", "UNIT-B"]), st.just("1.1"), st.sampled_from(["1", "0,5", "0", "2"]), st.sampled_from(["Lý do trừ điểm", ""])),
+            st.tuples(st.sampled_from(["UNIT-A", "UNIT-B"]), st.just("1.2"), st.sampled_from(["2", "1,25", "0", "NA"]), st.sampled_from(["Lý do trừ điểm", ""])),
+        )
+    good = good.map(list)
+    key = lambda r: tuple(r[:2])  # noqa: E731
+    rows = draw(st.one_of(
+        st.lists(good, min_size=1, max_size=4, unique_by=key),
+        st.lists(st.one_of(good, st.lists(score_cells, min_size=4, max_size=4)), max_size=6, unique_by=key),
+    ))
+    return {
+        "stage": stage,
+        "header": draw(st.one_of(st.just(SCORE_COLUMNS), st.just(SCORE_COLUMNS), score_headers)),
+        "rows": rows,
+        "encoding": draw(st.sampled_from(["utf-8", "utf-8", "utf-8-sig", "xlsx", "xlsx", "utf-16", "cp1258"])),
+        "name": draw(st.sampled_from(["diem", "DIEM", "điểm điều tra"])),
+        "extension": draw(st.sampled_from(["", "", "", "", "", "", "", ".txt", ".exe"])),
+    }
+
+
+def _score_file(spec) -> tuple[str, bytes]:
+    header, rows = spec["header"], spec["rows"]
+    if spec["encoding"] == "xlsx":
+        rows = [[ILLEGAL_CHARACTERS_RE.sub("", cell) for cell in row] for row in rows]
+        return spec["name"] + ".xlsx" + spec["extension"], write_xlsx({"Điểm": (header, rows)})
+    text = _csv(header, rows).decode("utf-8")
+    return spec["name"] + ".csv" + spec["extension"], text.encode(spec["encoding"], errors="replace")
+
+
+def _scores_state() -> dict:
+    fields = ["self_score", "self_note", "appraised_score", "appraisal_reason", "final_score", "council_note", "not_applicable", "version", "updated_at"]
+    return {row[0]: row[1:] for row in Score.objects.values_list("pk", *fields)}
+
+
+@pytest.fixture
+def score_import_page(sonv_staff, unit_a_editor, unit_b_editor, client_of):
+    """2032 in appraisal, units A and B self-assessed at the max: survey and appraisal scores may be
+    imported. Returns (Sở Nội vụ's client, the upload page's URL)."""
+    period = open_period(SCORE_FRAMEWORK, year=2032, actor=sonv_staff)
+    for unit in (unit_a_editor.unit, unit_b_editor.unit):
+        fill_self(assessment_of(period, unit))
+    move(period, Phase.APPRAISAL)
+    return client_of(sonv_staff), reverse("scoring:score_import", args=[period.year])
+
+
+def _post_scores(client, url, name, data, stage="survey"):
+    """Post a file to the upload page; whatever it holds the answer is a page, never a 500, and
+    the file is written whole (each changed row with its audit event) or not at all."""
+    before = _scores_state()
+    last_event = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    response = client.post(url, {"stage": stage, "file": SimpleUploadedFile(name, data)})
+    assert response.status_code in (200, 302, 400), response.status_code
+    after = _scores_state()
+    events = AuditEvent.objects.filter(pk__gt=last_event)
+    if response.status_code == 302:
+        changed = [pk for pk in after if after[pk] != before[pk]]
+        assert events.filter(action="score.import").count() == len(changed) == events.count()
+    else:
+        # 400: refused with the list of errors; 200: the form itself refused the upload.
+        assert after == before and not events.exists()
+        page = response.content.decode()
+        assert ("import-errors" in page) if response.status_code == 400 else ("invalid-feedback" in page)
+    return response
+
+
+@pytest.mark.django_db
+@FUZZ
+@given(spec=score_files())
+def test_score_import_page_never_fails_and_writes_a_file_whole_or_not_at_all(score_import_page, spec):
+    client, url = score_import_page
+    name, data = _score_file(spec)
+    event(f"HTTP {_post_scores(client, url, name, data, stage=spec['stage']).status_code}")
+
+
+@pytest.mark.django_db
+@FUZZ
+@given(data=st.binary(max_size=3000), name=st.sampled_from(["diem.csv", "diem.xlsx", "diem.txt", "diem"]))
+def test_score_import_page_refuses_random_bytes_cleanly(score_import_page, data, name):
+    client, url = score_import_page
+    _post_scores(client, url, name, data)
+
+
+GOOD_SURVEY = 'unit_code,criterion_code,score,note\nUNIT-A,8.1,"10,5",SIPAS\nUNIT-B,8.1,12,SIPAS\n'
+
+
+@pytest.mark.parametrize("bad", ["1e9", "NaN", '"1,2,3"', "=1+1", '"-0,5"', '"12,01"', '"0,555"', "Infinity", " "])
+def test_one_bad_score_among_good_rows_through_the_page_writes_nothing(score_import_page, bad):
+    client, url = score_import_page
+    text = GOOD_SURVEY.replace("UNIT-B,8.1,12,SIPAS", f"UNIT-B,8.1,{bad},SIPAS")
+    response = _post_scores(client, url, "diem.csv", text.encode("utf-8"))
+    assert response.status_code == 400
+    assert "<td>3</td><td>score</td>" in response.content.decode()  # row 3 (the header is row 1), column score
+
+
+def test_a_huge_note_is_refused_and_a_formula_note_is_kept_as_plain_text(score_import_page):
+    client, url = score_import_page
+    huge = GOOD_SURVEY.replace("10,5\",SIPAS", "10,5\"," + "ă" * 12000)
+    response = _post_scores(client, url, "diem.csv", huge.encode("utf-8"))
+    assert response.status_code == 400 and "Ô quá dài (12000 ký tự" in response.content.decode()
+    formula = '=HYPERLINK("http://x")'
+    text = GOOD_SURVEY.replace("12,SIPAS", '12,"=HYPERLINK(""http://x"")"')
+    assert _post_scores(client, url, "diem.csv", text.encode("utf-8")).status_code == 302
+    notes = dict(Score.objects.filter(criterion__code="8.1", assessment__unit__code__in=["UNIT-A", "UNIT-B"]).values_list("assessment__unit__code", "council_note"))
+    assert notes == {"UNIT-A": "SIPAS", "UNIT-B": formula}
+
+
+# --- The inline score forms: what a person types in a row --------------------------------------
+
+NOT_A_SCORE = ["1,2,3", "1.2.3", "1e9", "1E2", "NaN", "nan", "Infinity", "-Infinity", "abc", "=1+1", "0,555", "-1", "2,01", "0x1", "½", '"><b>x</b>', "1" * 25]
+ROW_URLS = {"self": "scoring:score_self", "appraisal": "scoring:score_appraise", "final": "scoring:score_finalize"}
+
+
+@pytest.fixture
+def inline_rows(sonv_staff, council_member, unit_a_editor, client_of):
+    """Unit A's row 1.2 (any score from 0 to 2) and a function that puts the period in the stage's
+    phase and posts a value to the row's inline form as the person of that stage."""
+    from scoring.models import AppraisalAssignment
+
+    period = open_period(SCORE_FRAMEWORK, year=2033, actor=sonv_staff)
+    AppraisalAssignment.objects.create(period=period, member=council_member, field_code="1")
+    assessment = assessment_of(period, unit_a_editor.unit)
+
+    def score():
+        return Score.objects.get(assessment=assessment, criterion__code="1.2")
+
+    def at(stage):
+        if stage != "self":
+            fill_self(assessment)
+            move(period, Phase.APPRAISAL if stage == "appraisal" else Phase.FINALIZATION)
+        client = client_of(unit_a_editor if stage == "self" else council_member)
+
+        def post(value, note="Lý do trừ điểm"):
+            row = score()
+            return client.post(reverse(ROW_URLS[stage], args=[row.pk]), {"value": value, "note": note, "version": row.version}, HTTP_HX_REQUEST="true")
+
+        return post
+
+    return at, score
+
+
+@pytest.mark.parametrize("stage", ["self", "appraisal", "final"])
+def test_inline_score_forms_refuse_what_is_not_a_plain_allowed_number_with_a_message_on_the_row(inline_rows, stage):
+    at, score = inline_rows
+    post = at(stage)
+    before = score()
+    for typed in NOT_A_SCORE:
+        response = post(typed)
+        html = response.content.decode()
+        assert response.status_code == 400, typed
+        assert 'class="alert alert-danger py-1 px-2 small mt-2 mb-0 row-error"' in html, typed
+        assert 'data-code="1.2"' in html  # the row itself comes back, to be corrected in place
+        assert "<b>x</b>" not in html  # what was typed comes back escaped
+        after = score()
+        assert (after.self_score, after.appraised_score, after.final_score, after.version) == (
+            before.self_score, before.appraised_score, before.final_score, before.version
+        ), typed
+
+
+def test_an_empty_or_blank_self_score_means_not_scored_yet_and_blocks_the_submission(inline_rows):
+    at, score = inline_rows
+    post = at("self")
+    assert post("1,5").status_code == 200 and score().self_score == Decimal("1.5")
+    for blank in ("", "   "):
+        response = post(blank)
+        assert response.status_code == 200 and score().self_score is None
+        assert "Đã chấm <strong>0</strong>/2" in response.content.decode()
+
+
+def test_an_empty_or_blank_appraised_score_is_refused_on_the_row(inline_rows):
+    at, score = inline_rows
+    post = at("appraisal")
+    for blank in ("", "   ", "\t"):
+        response = post(blank)
+        assert response.status_code == 400 and "Chưa nhập điểm thẩm định của tiêu chí 1.2." in response.content.decode()
+        assert score().appraised_at is None
+
+
+def test_an_empty_final_score_keeps_the_appraised_one(inline_rows):
+    at, score = inline_rows
+    post = at("final")
+    for blank in ("", "   "):
+        assert post(blank, note="Giữ nguyên").status_code == 200
+        assert score().final_score is None and score().council_note == "Giữ nguyên"
+
+
+@pytest.mark.parametrize("stage", ["self", "appraisal", "final"])
+def test_minus_zero_is_zero_and_shows_as_zero(inline_rows, stage):
+    at, score = inline_rows
+    response = at(stage)("-0")
+    assert response.status_code == 200
+    value = {"self": score().self_score, "appraisal": score().appraised_score, "final": score().final_score}[stage]
+    assert value == 0 and not value.is_signed()
+    assert "-0" not in response.content.decode().split('name="version"')[1].split("</form>")[0]

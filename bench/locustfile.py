@@ -116,15 +116,15 @@ class Scorer(Person):
 
     def on_start(self):
         super().on_start()
+        from django.urls import reverse
+
         self.row, self.maximum = TARGETS["rows"][next(_next_row) % len(TARGETS["rows"])]
+        self.url = reverse("scoring:score_finalize", args=[self.row])
         self.version = None
         self.turn = random.randint(0, 1)
 
     @task(3)
     def save(self):
-        from django.urls import reverse
-
-        url = reverse("scoring:score_finalize", args=[self.row])
         if self.version is None:
             # The first save learns the row's version from the refusal (409 shows the current row).
             data = {"value": "0", "note": "", "version": "0"}
@@ -132,7 +132,7 @@ class Scorer(Person):
             self.turn += 1
             data = {"value": ("0", self.maximum)[self.turn % 2], "note": "Tải thử: hoàn thiện điểm.", "version": self.version}
         headers = {"HX-Request": "true", "X-CSRFToken": self.client.cookies.get("csrftoken"), "Referer": self.host + "/"}
-        with self.client.post(url, data, headers=headers, name="inline save (score_finalize)", catch_response=True) as response:
+        with self.client.post(self.url, data, headers=headers, name="inline save (score_finalize)", catch_response=True) as response:
             found = VERSION.search(response.text or "")
             if found:
                 self.version = found.group(1)

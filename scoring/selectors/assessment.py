@@ -359,17 +359,21 @@ def _field_titles(period: Period) -> dict[tuple[int, str], str]:
     return {(framework_id, code): title for framework_id, code, title in rows}
 
 
+# Rows to appraise, appraised (and not sent back), sent back: what the queue and progress count.
+APPRAISAL_COUNTS = {
+    "total": Count("id"),
+    "done": Count("id", filter=Q(appraised_at__isnull=False, needs_reappraisal=False)),
+    "returned": Count("id", filter=Q(needs_reappraisal=True)),
+}
+
+
 def _appraisal_counts(scores: QuerySet[Score], *group_by: str):
     return (
         scores.filter(criterion__kind__in=APPRAISED_KINDS)
         .order_by()
         .annotate(field_code=FIELD_CODE)
         .values("assessment_id", "field_code", *group_by)
-        .annotate(
-            total=Count("id"),
-            done=Count("id", filter=Q(appraised_at__isnull=False, needs_reappraisal=False)),
-            returned=Count("id", filter=Q(needs_reappraisal=True)),
-        )
+        .annotate(**APPRAISAL_COUNTS)
     )
 
 
@@ -401,15 +405,7 @@ def appraisal_queue_lines(period: Period, user) -> list[QueueItem]:
     excluded = member_scope(period, user).excluded_unit_ids
     if excluded:
         scores = scores.exclude(assessment__unit_id__in=excluded)
-    counts = (
-        scores.order_by()
-        .values("assessment_id", field=field_case)
-        .annotate(
-            total=Count("id"),
-            done=Count("id", filter=Q(appraised_at__isnull=False, needs_reappraisal=False)),
-            returned=Count("id", filter=Q(needs_reappraisal=True)),
-        )
-    )
+    counts = scores.order_by().values("assessment_id", field=field_case).annotate(**APPRAISAL_COUNTS)
     order = {
         pk: (block_order, unit_code, framework_id)
         for pk, block_order, unit_code, framework_id in Assessment.objects.filter(period=period).values_list(

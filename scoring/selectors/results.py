@@ -149,7 +149,7 @@ def ranked_lines(period: Period, *, block: Block | None = None) -> QuerySet:
         _assessments(period, block)
         .annotate(rank=Window(Rank(), partition_by=[F("framework_id")], order_by=F("total_index").desc()))
         .order_by("framework__block__order", "framework__block__code", "-total_index", "unit__code")
-        .values_list("pk", "framework__block_id", "unit_id", "rank", named=False)
+        .values_list("pk", "framework__block_id", "unit_id", "rank")
     )
 
 
@@ -238,6 +238,14 @@ def ranking_row(assessment: Assessment, *, provisional: bool | None = None) -> R
     return ranking_rows(assessment.period, [line], provisional=provisional)[0]
 
 
+def unit_ranking_row(period: Period, block: Block, unit_id: int | None, *, provisional: bool | None = None) -> RankingRow | None:
+    """The row of the given unit in the block's ranking, if it was assessed in that block."""
+    if unit_id is None:
+        return None
+    assessment = _assessments(period, block).filter(unit_id=unit_id).select_related("period", "framework").first()
+    return ranking_row(assessment, provisional=provisional) if assessment else None
+
+
 def block_leader(assessment: Assessment, *, provisional: bool | None = None) -> RankingRow:
     """The first-ranked row of the assessment's block (the lowest unit code among equals)."""
     pk, unit_id = (
@@ -261,8 +269,8 @@ def block_field_averages(period: Period, block: Block, *, published: bool = Fals
     first), so the figures are kept in the cache under the approval's id: every unit of a block
     of thousands opens its page after publication, and each would read the whole block."""
     if published:
-        approval = Approval.objects.filter(period=period, voided_at__isnull=True).values_list("pk", "created_at").first()
-        stamp = f"{approval[0]}-{approval[1].timestamp()}" if approval else "none"
+        approval = approval_for_period(period)
+        stamp = f"{approval.pk}-{approval.created_at.timestamp()}" if approval else "none"
         key = f"scoring:block-averages:{period.pk}:{block.pk}:{stamp}"
         found = cache.get(key)
         if found is None:
@@ -432,5 +440,5 @@ __all__ = [
     "Move", "Shortcoming", "TrendPoint", "movers", "previous_published_period", "unit_shortcomings", "unit_trend",
     "BlockSummary", "FieldHeading", "RankingRow", "approval_for_period", "field_headings", "group_by_block",
     "published_periods", "ranking_for_period", "results_published", "scores_hash",
-    "RankedLine", "block_field_averages", "block_leader", "block_size", "lines_of", "ranked_lines", "ranked_position", "ranking_row", "ranking_rows", "stored_totals",
+    "RankedLine", "block_field_averages", "block_leader", "unit_ranking_row", "block_size", "lines_of", "ranked_lines", "ranked_position", "ranking_row", "ranking_rows", "stored_totals",
 ]

@@ -25,14 +25,14 @@ def assessment_totals_refresh(*, period: Period, assessment_ids=None) -> int:
     """Recompute and store the totals of the given assessments of `period` (all of them when
     `assessment_ids` is None). Runs inside the caller's transaction, so the totals change
     together with the scores they come from. Returns the number of assessments written."""
-    totals = assessment_totals_for_period(period, assessment_ids=assessment_ids)
+    ids = None if assessment_ids is None else list(assessment_ids)
+    totals = assessment_totals_for_period(period, assessment_ids=ids)
+    if ids is not None and len(ids) == 1:
+        # The inline saves: one UPDATE, no read of the row first.
+        values = stored_values(totals.get(ids[0]) or Totals(ids[0]))
+        return Assessment.objects.filter(pk=ids[0], period=period).update(**values)
     assessments = Assessment.objects.filter(period=period).only("pk", *STORED)
-    if assessment_ids is not None:
-        ids = list(assessment_ids)
-        if len(ids) == 1:
-            # The inline saves: one UPDATE, no read of the row first.
-            values = stored_values(totals.get(ids[0]) or Totals(ids[0]))
-            return Assessment.objects.filter(pk=ids[0], period=period).update(**values)
+    if ids is not None:
         assessments = assessments.filter(pk__in=ids)
     changed = []
     for assessment in assessments:

@@ -51,7 +51,7 @@ def appraisal_queue(request):
         "periods": periods,
         "items": selectors.queue_attach(list(page.object_list)),
         "page": page,
-        "query": urlencode({k: v for k, v in (("nam", period.year if period else ""), ("con-lai", "1" if pending_only else "")) if v}),
+        "query": urlencode({"nam": period.year, **({"con-lai": "1"} if pending_only else {})}) if period else "",
         "pending_only": pending_only,
         "remaining": remaining,
         "assignments": scope.assignments if scope else [],

@@ -124,7 +124,6 @@ def results_ranking(request, year: int, block: str):
         messages.warning(request, f"Không tìm thấy đơn vị “{wanted}” trong khối này.")
     page = Paginator(selectors.ranked_lines(period, block=current), RANKING_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = selectors.ranking_rows(period, selectors.lines_of(page.object_list), provisional=not published)
-    own = Assessment.objects.filter(period=period, unit_id=user.unit_id, framework__block=current).select_related("period", "framework").first() if user.unit_id else None
     headings = selectors.field_headings(period, block=current).get(current.pk, [])
     approval = selectors.approval_for_period(period)
     can_approve = user.has_perm("scoring.approve_results")
@@ -149,7 +148,7 @@ def results_ranking(request, year: int, block: str):
         "blocks": blocks,
         "rows": rows,
         "page": page,
-        "own_row": selectors.ranking_row(own, provisional=not published) if own else None,
+        "own_row": selectors.unit_ranking_row(period, current, user.unit_id, provisional=not published),
         "headings": headings,
         "published": published,
         "approval": approval,

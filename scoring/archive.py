@@ -21,6 +21,7 @@ import io
 import json
 import posixpath
 import zipfile
+import zlib
 from collections import defaultdict
 from decimal import Decimal
 from importlib import metadata
@@ -381,7 +382,7 @@ def read_manifest(data: bytes) -> tuple[dict, dict[str, bytes]]:
         if MANIFEST not in names:
             raise ArchiveError("Tệp không phải là bản lưu trữ kỳ đánh giá (thiếu manifest.json).")
         manifest = json.loads(archive.read(MANIFEST))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, ValueError, OSError, EOFError) as exc:
         raise ArchiveError(f"Tệp lưu trữ bị hỏng hoặc không phải tệp ZIP ({exc}).") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise ArchiveError("Tệp không phải là bản lưu trữ kỳ đánh giá của ứng dụng Chỉ số CCHC.")
@@ -403,7 +404,8 @@ def read_manifest(data: bytes) -> tuple[dict, dict[str, bytes]]:
             raise ArchiveError(f"Tệp {name} trong bản lưu trữ có dung lượng khác với manifest.json.")
         try:
             content = archive.read(name)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        # zlib.error: a changed byte inside a member's compressed data, not caught by zipfile.
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
             raise ArchiveError(f"Tệp {name} trong bản lưu trữ bị hỏng ({exc}).") from None
         if _sha256(content) != expected_sum.get("sha256"):
             raise ArchiveError(f"Mã kiểm tra SHA-256 của tệp {name} không khớp với manifest.json: bản lưu trữ đã bị thay đổi hoặc hỏng.")

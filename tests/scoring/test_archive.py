@@ -17,7 +17,7 @@ from reports.models import GeneratedDocument
 from reports.services import document_request
 from scoring.archive import ArchiveError, period_export, period_import, read_manifest
 from scoring.models import Evidence, HeadRating, Period, Phase, Score
-from scoring.selectors import assessment_totals_for_period, ranking_for_period, results_published
+from scoring.selectors import assessment_totals_for_period, ranking_for_period, results_published, scores_hash
 from scoring.services import (
     conflict_declare,
     evidence_add,
@@ -238,3 +238,30 @@ def test_existing_units_and_users_are_matched_by_their_natural_keys(approved):
     assert period.assessments.get(unit__code="UNIT-A").unit == editor.unit
     assert Evidence.objects.get().uploaded_by == editor
     assert User.objects.get(pk=editor.pk).is_active  # an existing account is left as it is
+
+
+
+
+def test_a_changed_byte_inside_a_members_compressed_data_is_refused_or_changes_nothing(approved):
+    # Most flips break the deflate stream itself (zlib), before the SHA-256 check: a refusal in
+    # Vietnamese, never a crash. A flip the decoder does not notice (a block's "last" flag) must
+    # still give exactly the exported scores.
+    exported = scores_hash(approved)
+    data = period_export(approved)
+    _empty_the_database()
+    info = zipfile.ZipFile(io.BytesIO(data)).getinfo("data/scores.json")
+    header = data[info.header_offset : info.header_offset + 30]
+    start = info.header_offset + 30 + int.from_bytes(header[26:28], "little") + int.from_bytes(header[28:30], "little")
+    refused = 0
+    for position in range(start, start + info.compress_size, max(1, info.compress_size // 40)):
+        tampered = data[:position] + bytes([data[position] ^ 0x01]) + data[position + 1 :]
+        try:
+            period = period_import(tampered)
+        except ArchiveError as exc:
+            assert "bị hỏng" in str(exc) or "SHA-256" in str(exc)
+            refused += 1
+            continue
+        assert scores_hash(period) == exported
+        _empty_the_database()
+    assert refused >= 30
+    assert _counts() == dict.fromkeys(_counts(), 0)

@@ -238,13 +238,12 @@ def run_benchmarks(*, repeat: int = 30, pdf: bool = False, pdf_repeat: int = 3, 
 
     if pdf:
         from reports.registry import KINDS
-        from reports.rendering import render_pdf
 
         spec = KINDS["decision"]
         subject = approved or period
 
         def decision():
-            return render_pdf(template=spec.template, context=spec.build_context(subject))
+            return spec.render(spec.build_context(subject))
 
         results.append(_measure(
             "decision PDF (context + WeasyPrint)", "— (worker)", decision, repeat=pdf_repeat,

@@ -181,6 +181,11 @@ WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 UPLOAD_MAX_MB = _int("UPLOAD_MAX_MB", 20)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
+# Processes one long document (a national decision) is laid out in, side by side: at most the
+# cores a documents worker may use. 1 lays everything out in the worker's own process.
+DOCUMENT_RENDER_PROCESSES = _int("DOCUMENT_RENDER_PROCESSES", 2)
+# ... from this many pieces (table rows, headings) on: below it a fork costs more than it saves.
+DOCUMENT_PARALLEL_FROM_PIECES = _int("DOCUMENT_PARALLEL_FROM_PIECES", 1500)
 
 # --- Celery ---------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")

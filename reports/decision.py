@@ -13,7 +13,7 @@ from units import roles
 from .errors import DocumentError
 from .models import GeneratedDocument
 from .notice import dmy, join_names, place_date
-from .rendering import normalise
+from .rendering import Flow, normalise
 from .spec import CliOption, DocumentSpec
 
 LOCAL_GOVERNMENT_LAW = (
@@ -139,6 +139,7 @@ def build_context(period: Period) -> dict:
             }
         )
 
+    pieces = _number_pieces(results, heads, any_override=any(r.head_rating_overridden for r in rows))
     number = approval.decision_number if approval else ""
     day = approval.decision_date if approval else None
     units_phrase = subject_units(blocks)
@@ -200,9 +201,70 @@ def build_context(period: Period) -> dict:
         "results": results,
         "heads": heads,
         "any_override": any(r.head_rating_overridden for r in rows),
+        **pieces,
         "file_stem": f"quyet-dinh-phe-duyet-chi-so-cchc-{period.year}" + ("-du-thao" if not published else ""),
     }
     return normalise(context)
+
+
+# --- Laying out a long decision in parts (reports/rendering.py) ---------------------------------------
+#
+# The pieces of the appendices, numbered through the document: each appendix's title, each block's
+# heading, each row, each block's legend (Phụ lục I) and the note on overridden ratings (Phụ lục II).
+
+
+def _number_pieces(results: list[dict], heads: list[dict], *, any_override: bool) -> dict:
+    counter = iter(range(10**9))
+    numbers = {"results_intro_piece": next(counter)}
+    for block in results:
+        block["heading_piece"] = next(counter)
+        for row in block["rows"]:
+            row["piece"] = next(counter)
+        block["legend_piece"] = next(counter)
+    numbers["heads_intro_piece"] = next(counter)
+    for block in heads:
+        block["heading_piece"] = next(counter)
+        for row in block["rows"]:
+            row["piece"] = next(counter)
+    numbers["override_note_piece"] = next(counter) if any_override else None
+    numbers["pieces_end"] = next(counter)
+    return numbers
+
+
+def _blocks_window(blocks: list[dict], start: int, stop: int) -> list[dict]:
+    shown = []
+    for block in blocks:
+        rows = [r for r in block["rows"] if start <= r["piece"] < stop]
+        heading = start <= block["heading_piece"] < stop
+        legend = "legend_piece" in block and start <= block["legend_piece"] < stop
+        if rows or heading or legend:
+            shown.append({**block, "rows": rows, "skip_heading": not heading, "skip_legend": not legend})
+    return shown
+
+
+def flows(context: dict) -> list[Flow]:
+    """The decision, then Phụ lục I, then Phụ lục II: each starts on a new page anyway."""
+    results_range = range(context["results_intro_piece"], context["heads_intro_piece"])
+    heads_range = range(context["heads_intro_piece"], context["pieces_end"])
+
+    def results(start: int, stop: int) -> dict:
+        return {"results": _blocks_window(context["results"], start, stop), "skip_intro": start > results_range.start}
+
+    def heads(start: int, stop: int) -> dict:
+        note = context["override_note_piece"]
+        return {
+            "heads": _blocks_window(context["heads"], start, stop),
+            "skip_intro": start > heads_range.start,
+            "skip_override_note": note is None or not start <= note < stop,
+        }
+
+    # A row's cost, measured at 4,000 rows: about that of seven cells plus one per cell.
+    cells = max((len(block["fields"]) for block in context["results"]), default=0) + 6
+    return [
+        Flow({"part": "main"}),
+        Flow({"part": "results"}, results_range, results, weight=7 + cells),
+        Flow({"part": "heads"}, heads_range, heads, weight=7 + 6),
+    ]
 
 
 def _roman(n: int) -> str:
@@ -248,4 +310,6 @@ SPEC = DocumentSpec(
     subject_from_cli=subject_from_cli,
     short_label="Quyết định phê duyệt",
     requesters="Sở Nội vụ",
+    flows=flows,
+    version=2,  # 2: the appendices' pieces are numbered, for the layout in parts
 )

@@ -22,7 +22,6 @@ from audit.services import audit_log, diff_fields, snapshot
 from .errors import DocumentError
 from .models import GeneratedDocument
 from .registry import spec_for
-from .rendering import render_pdf
 from .spec import DocumentSpec
 
 __all__ = ["DocumentBusy", "DocumentError", "document_render", "document_request", "documents_requeue_stale"]
@@ -221,7 +220,7 @@ def _render(document_id: int) -> GeneratedDocument:
             # The row promises a rendering of the data it was asked for; printing newer data under
             # it would make its fingerprint lie. The newer data gets its own row when asked for.
             raise DocumentError("Dữ liệu đã thay đổi sau khi yêu cầu tạo văn bản này; hãy bấm “Tạo lại”.")
-        pdf, pages = render_pdf(template=spec.template, context=context)
+        pdf, pages = spec.render(context)
         name = storage_name(doc)
         _write(name, pdf)
     except DocumentError as exc:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import Model, QuerySet
 
 from .models import GeneratedDocument
+from .rendering import Flow, render_pdf
 from .rendering import fingerprint as data_fingerprint
 
 
@@ -42,10 +43,16 @@ class DocumentSpec:
     # Who may ask for a rendering, in words for the panel of someone who may not ("Sở Nội vụ").
     requesters: str = ""
     fingerprint: Callable[..., str] = field(default=data_fingerprint)
+    # context → the flows a long document is laid out in (see rendering.py); None: in one piece.
+    flows: Callable[[dict], list[Flow]] | None = None
 
     @property
     def label(self) -> str:
         return GeneratedDocument.Kind(self.kind).label
+
+    def render(self, context: dict) -> tuple[bytes, int]:
+        """(PDF bytes, page count)."""
+        return render_pdf(template=self.template, context=context, flows=self.flows(context) if self.flows else None)
 
     def fingerprint_of(self, context: dict) -> str:
         return self.fingerprint(kind=self.kind, version=self.version, context=context)

@@ -167,6 +167,8 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory, 
         "CELERY_BROKER_URL": broker,
         "MEDIA_ROOT": str(media),
         "CONN_MAX_AGE": "0",
+        # Every decision the worker renders is laid out on two processes (forked from the worker).
+        "DOCUMENT_PARALLEL_FROM_PIECES": "0",
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     log = open(tmp_path_factory.mktemp("worker-log") / "worker.log", "w")

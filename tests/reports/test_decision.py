@@ -3,6 +3,8 @@ appendices, rank order, page growth, font, determinism, the draft, and who may s
 
 import hashlib
 import io
+import os
+import re
 
 import pytest
 from django.urls import reverse
@@ -12,6 +14,7 @@ from reports import services
 from reports.decision import subject_units
 from reports.models import GeneratedDocument
 from reports.registry import KINDS
+from reports import rendering
 from reports.rendering import render_pdf
 from scoring.models import Period, Phase
 from scoring.selectors import ranking_for_period
@@ -89,7 +92,7 @@ def test_the_subject_line_names_the_blocks_present_as_the_2023_decision_does():
 
 
 def test_page_numbers_start_on_page_two_and_the_appendix_is_landscape(published):
-    data, pages = render_pdf(template=SPEC.template, context=SPEC.build_context(published))
+    data, pages = SPEC.render(SPEC.build_context(published))
     reader = PdfReader(io.BytesIO(data))
     assert pdf_text(data, 1).startswith("ỦY BAN NHÂN DÂN") and pdf_text(data, 2).startswith("2 ")
     first = reader.pages[0].mediabox
@@ -101,13 +104,13 @@ def test_a_hundred_times_more_units_give_more_pages_every_block_in_rank_order_an
     many_units(20)
     period = open_year(sonv_staff)
     score_everyone(period)
-    _, few_pages = render_pdf(template=SPEC.template, context=SPEC.build_context(approve(period, sonv_staff)))
+    _, few_pages = SPEC.render(SPEC.build_context(approve(period, sonv_staff)))
 
     many_units(280, prefix="K")
     later = open_year(sonv_staff, year=2024)
     score_everyone(later)
     later = approve(later, sonv_staff, number="88/QĐ-UBND")
-    data, pages = render_pdf(template=SPEC.template, context=SPEC.build_context(later))
+    data, pages = SPEC.render(SPEC.build_context(later))
     assert pages > few_pages + 10
     text = pdf_text(data)
     results = text[text.index("KẾT QUẢ CHỈ SỐ CẢI CÁCH") : text.index("ĐÁNH GIÁ MỨC ĐỘ HOÀN THÀNH")]
@@ -118,6 +121,86 @@ def test_a_hundred_times_more_units_give_more_pages_every_block_in_rank_order_an
     page_texts = [" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(data)).pages]
     assert sum("Điểm đạt theo lĩnh vực" in p for p in page_texts) >= 2
     assert sum("Họ và tên người" in p and "Mức độ hoàn thành" in p for p in page_texts) >= 2
+
+
+def _page_texts(data: bytes) -> list[str]:
+    return [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def _numbers_apart(texts: list[str]) -> list[tuple[str, str]]:
+    """(page number, the rest) of each page: where the number falls in the extracted text depends
+    on the order it was drawn in, not on where it stands on the page."""
+    split = []
+    for n, text in enumerate(texts, start=1):
+        number = str(n) if n > 1 and (text.startswith(f"{n} ") or text.endswith(f" {n}")) else ""
+        rest = text if not number else (text[len(number) + 1 :] if text.startswith(f"{n} ") else text[: -len(number) - 1])
+        split.append((number, rest))
+    return split
+
+
+def _two_blocks_of_units(staff, *, publish: bool = True) -> Period:
+    many_units(40, block="so-nganh", prefix="S")
+    many_units(110, prefix="K")
+    period = open_year(staff)
+    score_everyone(period)
+    return approve(period, staff, number="88/QĐ-UBND", publish=publish)
+
+
+def test_a_decision_laid_out_in_chunks_reads_page_for_page_as_one_long_run(sonv_staff, monkeypatch):
+    context = SPEC.build_context(_two_blocks_of_units(sonv_staff))
+    whole, whole_pages = render_pdf(template=SPEC.template, context=context)
+    # Small chunks, so that the appendices are cut many times: mid-table and around block headings.
+    monkeypatch.setattr(rendering, "CHUNK_PIECES", 23)
+    parts, parts_pages = SPEC.render(context)
+
+    assert parts_pages == whole_pages == len(_page_texts(parts)) > 10
+    # The same rows on each page, and every page but the first numbered, on from page to page.
+    assert _numbers_apart(_page_texts(parts)) == _numbers_apart(_page_texts(whole))
+    assert [number for number, _ in _numbers_apart(_page_texts(parts))] == [""] + [str(n) for n in range(2, parts_pages + 1)]
+    reader = PdfReader(io.BytesIO(parts))
+    assert reader.metadata["/Title"] == context["meta"]["title"]
+    landscape = [p.mediabox.width > p.mediabox.height for p in reader.pages]
+    assert landscape == [p.mediabox.width > p.mediabox.height for p in PdfReader(io.BytesIO(whole)).pages]
+
+
+def test_a_decision_laid_out_on_two_processes_has_every_row_in_order_and_numbers_on(sonv_staff, monkeypatch, settings):
+    context = SPEC.build_context(_two_blocks_of_units(sonv_staff))
+    whole, whole_pages = render_pdf(template=SPEC.template, context=context)
+    monkeypatch.setattr(rendering, "CHUNK_PIECES", 23)
+    settings.DOCUMENT_PARALLEL_FROM_PIECES = 0
+    parts, parts_pages = SPEC.render(context)
+
+    def rows(data):
+        return re.findall(r"UBND đơn vị thử nghiệm [SK]\d{5}", " ".join(_page_texts(data)))
+
+    assert rows(parts) == rows(whole) and len(rows(whole)) == 2 * 150
+    # Phụ lục I is shared between the two processes: its second half starts on a new page.
+    assert whole_pages <= parts_pages <= whole_pages + 1
+    assert [number for number, _ in _numbers_apart(_page_texts(parts))] == [""] + [str(n) for n in range(2, parts_pages + 1)]
+    assert SPEC.render(context)[0] == parts  # the same bytes every time
+
+
+def test_a_flow_failing_in_a_forked_process_fails_the_rendering_with_its_error(sonv_staff, monkeypatch, settings):
+    context = SPEC.build_context(_two_blocks_of_units(sonv_staff))
+    settings.DOCUMENT_PARALLEL_FROM_PIECES = 0
+    monkeypatch.setattr(rendering, "CHUNK_PIECES", 50)
+    real = rendering._html_document
+
+    def broken_heads(template, part):
+        if part.get("part") == "heads" and os.getpid() != parent:
+            raise ValueError("hết bộ nhớ giả lập")
+        return real(template, part)
+
+    parent = os.getpid()
+    monkeypatch.setattr(rendering, "_html_document", broken_heads)
+    with pytest.raises(RuntimeError, match="ValueError: hết bộ nhớ giả lập"):
+        SPEC.render(context)
+
+
+def test_a_draft_laid_out_in_chunks_is_marked_on_every_page(sonv_staff, monkeypatch):
+    monkeypatch.setattr(rendering, "CHUNK_PIECES", 23)
+    data, _ = SPEC.render(SPEC.build_context(_two_blocks_of_units(sonv_staff, publish=False)))
+    assert all("DỰ THẢO" in page for page in _page_texts(data))
 
 
 def test_the_fonts_embedded_are_the_shipped_liberation_serif(published, request_and_render):
@@ -131,7 +214,7 @@ def test_the_same_data_gives_the_same_bytes_and_one_row(published, request_and_r
     rendered(doc)
     assert services.document_request(actor=None, kind="decision", subject=published).pk == doc.pk
     assert GeneratedDocument.objects.count() == 1
-    again, _ = render_pdf(template=SPEC.template, context=SPEC.build_context(published))
+    again, _ = SPEC.render(SPEC.build_context(published))
     assert hashlib.sha256(again).hexdigest() == doc.sha256 and doc.filename == "quyet-dinh-phe-duyet-chi-so-cchc-2023.pdf"
     assert PdfReader(io.BytesIO(again)).metadata["/CreationDate"].startswith("D:20240223")
 
@@ -145,7 +228,7 @@ def test_an_approval_not_yet_published_prints_as_a_draft(scored):
     period = approve(scored.period, scored.staff, publish=False)
     context = SPEC.build_context(period)
     assert context["draft"] and context["file_stem"].endswith("-du-thao")
-    text = pdf_text(render_pdf(template=SPEC.template, context=context)[0])
+    text = pdf_text(SPEC.render(context)[0])
     assert "DỰ THẢO" in text and "Số: 519/QĐ-UBND" in text
 
 

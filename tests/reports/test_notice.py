@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from inspections.models import Finding
 from reports import services
+from reports import spec as spec_module
 from reports.models import GeneratedDocument
 from reports.notice import place_date
 from reports.registry import KINDS
@@ -158,7 +159,7 @@ def test_a_failed_render_records_the_error_and_asking_again_queues_the_same_row(
     def broken(**kwargs):
         raise RuntimeError("máy in ảo hỏng")
 
-    monkeypatch.setattr(services, "render_pdf", broken)
+    monkeypatch.setattr(spec_module, "render_pdf", broken)
     request_and_render(concluded_a)  # the request itself succeeds: the failure is the row's
     doc = GeneratedDocument.objects.get()
     assert doc.status == GeneratedDocument.Status.FAILED and "máy in ảo hỏng" in doc.error and doc.finished_at

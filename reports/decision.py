@@ -258,12 +258,12 @@ def flows(context: dict) -> list[Flow]:
             "skip_override_note": note is None or not start <= note < stop,
         }
 
-    # A row's cost, measured at 4,000 rows: about that of seven cells plus one per cell.
+    # A row's cost, measured at 4,000 rows: about that of three cells plus one per cell.
     cells = max((len(block["fields"]) for block in context["results"]), default=0) + 6
     return [
         Flow({"part": "main"}),
-        Flow({"part": "results"}, results_range, results, weight=7 + cells),
-        Flow({"part": "heads"}, heads_range, heads, weight=7 + 6),
+        Flow({"part": "results"}, results_range, results, weight=3 + cells),
+        Flow({"part": "heads"}, heads_range, heads, weight=3 + 6),
     ]
 
 

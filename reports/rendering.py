@@ -108,8 +108,9 @@ def render_pdf(*, template: str, context: dict, flows: list["Flow"] | None = Non
 # - flows are laid out side by side in forked processes (settings.DOCUMENT_RENDER_PROCESSES), as
 #   they do not depend on each other's layout; a flow too long for one process's share is cut in
 #   two, its second half starting on a new page;
-# - the one thing they share, the page numbers, is printed last: every part is laid out without
-#   them, and a document of blank pages of the same sizes, numbered, is laid under the joined pages.
+# - the one thing they share, the page numbers: the first process's pages are numbered as they are
+#   laid out; the others' are laid out without numbers, and once all are joined, a document of
+#   blank pages of the same sizes, numbered on, is laid under theirs.
 
 CHUNK_PIECES = 600
 PIECE_ANCHOR = "piece-{}"
@@ -137,13 +138,15 @@ def _first_piece(page) -> int | None:
     return min(numbers) if numbers else None
 
 
-def _flow_chunks(template: str, context: dict, flow: Flow) -> list[bytes]:
-    """The PDF of each chunk of the flow, in order, without page numbers."""
+def _flow_chunks(template: str, context: dict, flow: Flow, first_page: int | None = None) -> list[tuple[bytes, int]]:
+    """(PDF, pages) of each chunk of the flow, in order: numbered from `first_page` on, or without
+    page numbers when the flow's first page number is not known yet (None)."""
     chunks = []
     start, size = flow.pieces.start, CHUNK_PIECES
     while True:
         stop = min(start + size, flow.pieces.stop)
-        part = {**context, **flow.context, "numbers_apart": True}
+        numbering = {"numbers_apart": True} if first_page is None else {"first_page": first_page}
+        part = {**context, **flow.context, **numbering}
         if flow.pieces:
             part.update(flow.window(start, stop))
         document = _html_document(template, part)
@@ -156,7 +159,9 @@ def _flow_chunks(template: str, context: dict, flow: Flow) -> list[bytes]:
                 size *= 2
                 continue
             pages, next_start = pages[:-1], cut
-        chunks.append(document.copy(pages).write_pdf())
+        chunks.append((document.copy(pages).write_pdf(), len(pages)))
+        if first_page is not None:
+            first_page += len(pages)
         # Free this chunk's layout before the next one is made; its boxes refer to each other, so
         # only the cyclic collector frees them, and it runs rarely while rendering.
         del document, pages
@@ -237,23 +242,35 @@ def _render_in_parts(template: str, context: dict, flows: list[Flow]) -> tuple[b
 
     shares = _shares(flows, _processes(flows))
 
-    def run(share: list[Flow]) -> list[list[bytes]]:
-        return [_flow_chunks(template, context, flow) for flow in share]
+    def run(share: list[Flow], first_page: int | None) -> list[tuple[bytes, int]]:
+        chunks = []
+        for flow in share:
+            laid_out = _flow_chunks(template, context, flow, first_page)
+            chunks += laid_out
+            if first_page is not None:
+                first_page += sum(pages for _, pages in laid_out)
+        return chunks
 
-    # The other shares start first; this process lays out the first share, joins its pages while
-    # the others finish, then joins theirs in order.
-    waits = [_forked(lambda share=share: run(share)) for share in shares[1:]]
-    if waits:
+    # The other shares start first, without page numbers (where their pages fall is known only
+    # once the shares before them are laid out); this process lays out the first share, numbered,
+    # then joins theirs in order and numbers their pages.
+    if len(shares) > 1:
         logger.info("laying out %s in %d processes: %s", template, len(shares), [[f.pieces for f in share] for share in shares])
+        results = [_forked(lambda: run(shares[0], 1))] + [_forked(lambda share=share: run(share, None)) for share in shares[1:]]
+    else:
+        results = [lambda: run(shares[0], 1)]
     writer = PdfWriter()
     metadata = None
-    for result in [lambda: run(shares[0]), *waits]:
-        for chunks in result():
-            for data in chunks:
-                reader = PdfReader(io.BytesIO(data))
-                metadata = metadata or reader.metadata
-                writer.append(reader)
-    _number_pages(writer, template, context)
+    numbered = 0
+    for index, result in enumerate(results):
+        for data, _ in result():
+            reader = PdfReader(io.BytesIO(data))
+            metadata = metadata or reader.metadata
+            writer.append(reader)
+        if index == 0:
+            numbered = len(writer.pages)
+    if numbered < len(writer.pages):
+        _number_pages(writer, template, context, first=numbered)
     if metadata:
         writer.add_metadata(dict(metadata))
     out = io.BytesIO()
@@ -261,15 +278,17 @@ def _render_in_parts(template: str, context: dict, flows: list[Flow]) -> tuple[b
     return out.getvalue(), len(writer.pages)
 
 
-def _number_pages(writer, template: str, context: dict) -> None:
+def _number_pages(writer, template: str, context: dict, *, first: int) -> None:
     """Lay a numbered blank page (same size, same margins, the template's own page rules) under
-    each page: the numbers are drawn as the document would draw them in one run."""
+    each page from index `first` on: the numbers are drawn as the document would draw them."""
     from pypdf import PdfReader
 
-    wide = [page.mediabox.width > page.mediabox.height for page in writer.pages]
-    numbers = PdfReader(io.BytesIO(_html_document(template, {**context, "part": "numbers", "slots": wide}).write_pdf()))
-    if len(numbers.pages) != len(writer.pages):
-        raise RuntimeError(f"numbering laid out {len(numbers.pages)} pages for {len(writer.pages)}")
-    for page, numbered in zip(writer.pages, numbers.pages):
+    pages = writer.pages[first:]
+    wide = [page.mediabox.width > page.mediabox.height for page in pages]
+    slots = {**context, "part": "numbers", "slots": wide, "first_page": first + 1}
+    numbers = PdfReader(io.BytesIO(_html_document(template, slots).write_pdf()))
+    if len(numbers.pages) != len(pages):
+        raise RuntimeError(f"numbering laid out {len(numbers.pages)} pages for {len(pages)}")
+    for page, numbered in zip(pages, numbers.pages):
         page.merge_page(numbered, over=False)
         page.compress_content_streams()

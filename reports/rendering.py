@@ -179,6 +179,7 @@ def _forked(work: Callable[[], object]) -> Callable[[], object]:
     pid = os.fork()
     if pid == 0:
         os.close(read_end)
+        _let_go_of_database_sockets()
         status = 0
         try:
             payload = pickle.dumps(("ok", work()))
@@ -201,6 +202,20 @@ def _forked(work: Callable[[], object]) -> Callable[[], object]:
         return value
 
     return result
+
+
+def _let_go_of_database_sockets() -> None:
+    """In a forked child: close its copies of the parent's database sockets (the parent's stay
+    open). Were the parent killed, PostgreSQL must see its connection end, and the advisory lock
+    of the document being rendered with it (services.py), at once, not when the child ends."""
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=True):
+        if connection.vendor == "postgresql" and connection.connection is not None:
+            try:
+                os.close(connection.connection.fileno())
+            except OSError:
+                pass
 
 
 def _processes(flows: list[Flow]) -> int:
@@ -258,7 +273,13 @@ def _render_in_parts(template: str, context: dict, flows: list[Flow]) -> tuple[b
     # numbers the others' pages.
     if len(shares) > 1:
         logger.info("laying out %s in %d processes: %s", template, len(shares), [[f.pieces for f in share] for share in shares])
-        results = [_forked(lambda: run(shares[0], 1))] + [_forked(lambda share=share: run(share, None)) for share in shares[1:]]
+        # Objects made before the fork stay out of the forks' collections: a collection that walked
+        # them would write to every page they sit on, and each fork would copy those pages.
+        gc.freeze()
+        try:
+            results = [_forked(lambda: run(shares[0], 1))] + [_forked(lambda share=share: run(share, None)) for share in shares[1:]]
+        finally:
+            gc.unfreeze()
     else:
         results = [lambda: run(shares[0], 1)]
     writer = PdfWriter()

@@ -55,6 +55,9 @@ def screenshot(page, request):
 @pytest.fixture
 def login(page, live_server):
     def as_user(username: str, password: str = "mat-khau-thu-nghiem"):
+        # Leave the previous page first: a request of its still in flight (an htmx poll) could
+        # otherwise answer after the login form was loaded and set a new CSRF cookie under it.
+        page.goto("about:blank")
         page.goto(f"{live_server.url}/dang-nhap/")
         page.get_by_label("Tên đăng nhập").fill(username)
         page.get_by_label("Mật khẩu").fill(password)

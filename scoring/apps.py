@@ -1,9 +1,29 @@
 from django.apps import AppConfig
 
 
+_SHEET = ("self", "appraisal", "periods")
+_RESULTS = ("results",)
+
+
 class ScoringConfig(AppConfig):
     name = "scoring"
     verbose_name = "Chấm điểm Chỉ số CCHC"
+    # The menu entry a page belongs to (units/context_processors.py): every page lives under
+    # /chi-so/, the address of "Kỳ đánh giá", so the address alone would light that entry.
+    nav_sections = {
+        "scoring:my_assessment": _SHEET,
+        "scoring:assessment_detail": _SHEET,
+        "scoring:assessment_explanation": _SHEET,
+        "scoring:score_history": _SHEET,
+        "scoring:appraisal_queue": ("appraisal",),
+        "scoring:appraisal_sheet": ("appraisal", "periods"),
+        "scoring:assessment_finalization": ("appraisal", "periods"),
+        "scoring:results_home": _RESULTS,
+        "scoring:results_ranking_first": _RESULTS,
+        "scoring:results_ranking": _RESULTS,
+        "scoring:results_unit": _RESULTS,
+        "scoring:results_overview": _RESULTS,
+    }
 
     def menu_items(self, user):
         from django.urls import reverse

@@ -13,9 +13,29 @@ def navigation(request):
         items.append(("Khối", reverse("units:blocks"), "bi-diagram-3", "blocks"))
     for extra in _app_menus(user):
         items.append(extra)
+    return {"nav_items": items, "nav_active": _active(request, items), "user_role_labels": roles.labels_of(user)}
+
+
+def _active(request, items) -> str | None:
+    """The entry the page belongs to: the first entry of the menu its view is filed under (an
+    app's `nav_sections`: view name → entry keys, in order); otherwise the entry with the longest
+    address the page's address starts with."""
+    match = getattr(request, "resolver_match", None)
+    by_key = {key: url for _, url, _, key in items}
+    for section in _nav_sections().get(match.view_name, ()) if match else ():
+        if section in by_key:
+            return by_key[section]
     prefixes = [url for _, url, _, _ in items if request.path.startswith(url)]
-    active = max(prefixes, key=len) if prefixes else None
-    return {"nav_items": items, "nav_active": active, "user_role_labels": roles.labels_of(user)}
+    return max(prefixes, key=len) if prefixes else None
+
+
+def _nav_sections() -> dict[str, tuple[str, ...]]:
+    from django.apps import apps
+
+    sections = {}
+    for config in apps.get_app_configs():
+        sections.update(getattr(config, "nav_sections", {}))
+    return sections
 
 
 def _app_menus(user):

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -27,6 +28,25 @@ def test_the_menu_leads_a_unit_editor_to_their_units_assessment(cycle, client_of
     assert 'href="/chi-so/tu-danh-gia/"' in client.get("/").content.decode()
     response = client.get(reverse("scoring:my_assessment"))
     assert response.status_code == 302 and response.url == reverse("scoring:assessment_detail", args=[cycle.a.pk])
+
+
+def _active_menu_entry(response) -> str | None:
+    found = re.search(r'class="nav-link active" aria-current="page" href="([^"]+)"', response.content.decode())
+    return found.group(1) if found else None
+
+
+def test_the_menu_lights_the_entry_a_page_belongs_to_not_the_periods_entry_above_every_address(cycle, client_of):
+    sheet = reverse("scoring:assessment_detail", args=[cycle.a.pk])
+    editor = client_of(cycle.editor_a)
+    assert _active_menu_entry(editor.get(sheet)) == reverse("scoring:my_assessment")
+    member = client_of(cycle.member)
+    assert _active_menu_entry(member.get(reverse("scoring:appraisal_queue"))) == reverse("scoring:appraisal_queue")
+    assert _active_menu_entry(member.get(sheet)) == reverse("scoring:appraisal_queue")
+    staff = client_of(cycle.staff)
+    assert _active_menu_entry(staff.get(reverse("scoring:results_ranking_first", args=[2024]), follow=True)) == reverse("scoring:results_home")
+    # Staff have no "Tự đánh giá" entry: a unit's sheet belongs to the periods they manage.
+    assert _active_menu_entry(staff.get(sheet)) == reverse("scoring:period_list")
+    assert _active_menu_entry(staff.get(reverse("scoring:period_detail", args=[2024]))) == reverse("scoring:period_list")
 
 
 def test_the_self_assessment_page_groups_rows_by_field_with_totals_progress_and_forms(cycle, client_of):

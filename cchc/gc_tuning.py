@@ -9,6 +9,7 @@ start-up are frozen out of the collector's sight, and it runs less often."""
 
 import gc
 
+# Also while a PDF is rendered (reports/rendering.py), whatever the process.
 THRESHOLDS = (50_000, 20, 100)
 
 

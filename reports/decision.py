@@ -139,7 +139,8 @@ def build_context(period: Period) -> dict:
             }
         )
 
-    pieces = _number_pieces(results, heads, any_override=any(r.head_rating_overridden for r in rows))
+    any_override = any(r.head_rating_overridden for r in rows)
+    pieces = _number_pieces(results, heads, any_override=any_override)
     number = approval.decision_number if approval else ""
     day = approval.decision_date if approval else None
     units_phrase = subject_units(blocks)
@@ -200,7 +201,7 @@ def build_context(period: Period) -> dict:
         "appendix_ref": f"(Kèm theo {decided} của UBND tỉnh {province})",
         "results": results,
         "heads": heads,
-        "any_override": any(r.head_rating_overridden for r in rows),
+        "any_override": any_override,
         **pieces,
         "file_stem": f"quyet-dinh-phe-duyet-chi-so-cchc-{period.year}" + ("-du-thao" if not published else ""),
     }

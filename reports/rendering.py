@@ -8,9 +8,9 @@ import gc
 import hashlib
 import io
 import json
+import logging
 import os
 import pickle
-import logging
 import unicodedata
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -21,6 +21,8 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+
+from cchc.gc_tuning import THRESHOLDS
 
 FONT_FILE = "fonts/LiberationSerif-Regular.ttf"
 # WeasyPrint reports every layout step at INFO; a worker's log needs the task lines, not those.
@@ -76,7 +78,7 @@ def _fewer_collections():
     often while rendering; a long document collects after each chunk (below), which keeps its
     memory where the default thresholds kept it."""
     before = gc.get_threshold()
-    gc.set_threshold(50_000, 20, 100)
+    gc.set_threshold(*THRESHOLDS)
     try:
         yield
     finally:

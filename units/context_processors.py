@@ -1,3 +1,5 @@
+from functools import cache
+
 from django.urls import reverse
 
 from . import roles
@@ -29,7 +31,9 @@ def _active(request, items) -> str | None:
     return max(prefixes, key=len) if prefixes else None
 
 
+@cache
 def _nav_sections() -> dict[str, tuple[str, ...]]:
+    """Read once: the installed apps do not change while the process runs."""
     from django.apps import apps
 
     sections = {}

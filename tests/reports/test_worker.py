@@ -14,6 +14,7 @@ from .conftest import pdf_text
 
 
 def _wait_for(doc, worker) -> GeneratedDocument:
+    """The document once the worker has rendered it (90 s at most); it must have succeeded."""
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         doc.refresh_from_db()
@@ -43,14 +44,7 @@ def test_a_real_worker_lays_out_a_decision_on_two_processes(celery_worker_proces
 def test_a_real_worker_renders_the_queued_notice(celery_worker_process, concluded_a, sonv_staff, settings):
     # The worker writes under its own media root; read the file from there.
     settings.MEDIA_ROOT = celery_worker_process["media_root"]
-    doc = services.document_request(actor=sonv_staff, kind="notice", subject=concluded_a)
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        doc.refresh_from_db()
-        if doc.status in (GeneratedDocument.Status.DONE, GeneratedDocument.Status.FAILED):
-            break
-        time.sleep(0.3)
-    assert doc.status == GeneratedDocument.Status.DONE, f"{doc.status} {doc.error}; see {celery_worker_process['log']}"
+    doc = _wait_for(services.document_request(actor=sonv_staff, kind="notice", subject=concluded_a), celery_worker_process)
     assert doc.attempts == 1 and doc.started_at and doc.finished_at
     path = Path(celery_worker_process["media_root"]) / doc.file.name
     assert "Số: 45/TB-ĐKT" in pdf_text(path.read_bytes())

@@ -1,5 +1,6 @@
 # The two commands of the README:
-#   make demo   set up, migrate, load the demo data and serve on http://127.0.0.1:8000
+#   make demo   set up, migrate, load the demo data and serve on http://127.0.0.1:8000 (installs
+#               what WeasyPrint needs when run as root, else says which packages are missing)
 #   make test   run the whole test suite (SQLite by default; CI sets DATABASE_URL and CELERY_BROKER_URL)
 PYTHON ?= python3
 VENV := .venv
@@ -23,6 +24,7 @@ system-packages:
 	bin/ensure-system-packages
 
 demo: install
+	bin/ensure-system-packages weasyprint
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	@echo "Mở http://127.0.0.1:8000 và đăng nhập bằng một tài khoản ở trên."

@@ -1,6 +1,7 @@
 from django import forms
+from django.conf import settings
 
-MAX_IMPORT_MB = 10
+from .uploads import max_import_bytes
 
 
 class ImportFileForm(forms.Form):
@@ -12,6 +13,6 @@ class ImportFileForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith((".csv", ".xlsx")):
             raise forms.ValidationError("Chỉ nhận tệp .csv hoặc .xlsx.")
-        if upload.size > MAX_IMPORT_MB * 1024 * 1024:
-            raise forms.ValidationError(f"Tệp lớn hơn {MAX_IMPORT_MB} MB.")
+        if upload.size > max_import_bytes():
+            raise forms.ValidationError(f"Tệp lớn hơn {settings.IMPORT_MAX_MB} MB.")
         return upload

@@ -57,7 +57,6 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
-    "django_filters",
     "rules.apps.AutodiscoverRulesConfig",
     "django_celery_beat",
     "axes",
@@ -70,6 +69,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads a body: an oversized request is answered 413 unread.
+    "cchc.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -112,8 +113,14 @@ DATABASES["default"]["CONN_MAX_AGE"] = _int("CONN_MAX_AGE", 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     (BASE_DIR / "var").mkdir(exist_ok=True)
+    sqlite_options = DATABASES["default"].setdefault("OPTIONS", {})
     # The demo serves a few people at once; waiting for the write lock beats "database is locked".
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    sqlite_options["timeout"] = 20
+    # ... and every transaction takes that lock when it begins, so that a second save of the same
+    # row waits for the first, then reads the new version and answers 409. Begun deferred, both
+    # saves read first; the second to write then holds a read lock the first is waiting on, and
+    # SQLite fails it at once with "database is locked" (a 500) rather than wait.
+    sqlite_options["transaction_mode"] = "IMMEDIATE"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "units.User"
@@ -133,17 +140,28 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = _int("SESSION_COOKIE_AGE", 8 * 3600)  # one working day
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-# Repeated wrong passwords lock the account (whatever the address) for a while: a guessed
-# password of a council member could change any unit's score.
+# Repeated wrong passwords lock that username from that address for a while: a guessed
+# password of a council member could change any unit's score. Per (username, address), not per
+# username: locked per username, anyone could keep `sonv` locked out for good by typing five
+# wrong passwords every quarter of an hour. Not per address alone either: a whole department
+# sits behind one NAT address on the provincial network, and five typos of one clerk there must
+# not lock out their colleagues (other usernames from the same address sign in as usual).
 AXES_FAILURE_LIMIT = _int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=_int("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_VERBOSE = False
-# Not per address: a whole department sits behind one NAT address on the provincial network,
-# and five typos there must not lock out everyone else.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_CLIENT_IP_CALLABLE = "cchc.logins.client_ip"
+AXES_HANDLER = "cchc.logins.AlertingAxesHandler"
+# Reverse proxies in front of the app that append the client's address to X-Forwarded-For (1
+# behind the province's nginx). 0: the app is reached directly and the header is ignored, since
+# a client can write anything in it.
+TRUSTED_PROXY_COUNT = _int("TRUSTED_PROXY_COUNT", 0)
+# Wrong passwords for one username from all addresses within the cool-off that alert Sở Nội vụ
+# (one e-mail and one log warning per cool-off): someone trying many addresses is not locked
+# out by address, and the account itself stays usable.
+LOGIN_ALERT_FAILURES = _int("LOGIN_ALERT_FAILURES", 50)
 
 # --- Language, time, numbers ----------------------------------------------------------------
 LANGUAGE_CODE = "vi"
@@ -178,8 +196,13 @@ STORAGES = {
 }
 # Without a collectstatic run (the demo) WhiteNoise serves straight from the app folders.
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
+# Request sizes (cchc/middleware.py): an evidence page takes UPLOAD_MAX_MB per file, an import
+# page one file of IMPORT_MAX_MB, each with DATA_UPLOAD_MAX_MEMORY_SIZE for the rest of the
+# form; every other request at most DATA_UPLOAD_MAX_MEMORY_SIZE. The reverse proxy applies the
+# same caps (docs/operations.md).
 UPLOAD_MAX_MB = _int("UPLOAD_MAX_MB", 20)
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+IMPORT_MAX_MB = _int("IMPORT_MAX_MB", 10)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
 # Processes one long document (a national decision) is laid out in, side by side: at most the
 # cores a documents worker may use. 1 lays everything out in the worker's own process.
@@ -245,6 +268,9 @@ EMAIL_PORT = _int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = _bool("EMAIL_USE_TLS", False)
+# Seconds before a mail server that does not answer is given up on: the sign-in alert is sent
+# while a request waits.
+EMAIL_TIMEOUT = _int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CCHC <cchc@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -276,14 +302,24 @@ CONTENT_SECURITY_POLICY = {
     "frame-ancestors": "'none'",
 }
 
-FORMS_URLFIELD_ASSUME_HTTPS = True
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"refusals_in_one_line": {"()": "cchc.logfilters.RefusalsInOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # A 403 is the app working as designed: one line, not a traceback.
+        "django.request": {"filters": ["refusals_in_one_line"]},
+        # Font subsetting and layout report every table they prune and every step they take;
+        # their warnings (a missing glyph, a CSS rule ignored) still show.
+        "fontTools": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        # Without a broker (the embedded demo) every in-process task says it has no host.
+        "kombu.connection": {"level": "WARNING" if CELERY_BROKER_URL else "ERROR"},
+    },
 }

@@ -3,6 +3,10 @@
 Files are checked by what they contain, not by their name: a renamed executable must not be
 stored as "bao-cao.pdf" and later handed to a reviewer. They are stored under a random name and
 served only by views that check the reader's scope, always as a download.
+
+Every file the app hands out (evidence, documents, exports) is named by `content_disposition`,
+so that no name (a block code from the query string, a file's original name) can split or forge
+a response header.
 """
 
 import os
@@ -13,9 +17,10 @@ import zipfile
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
+from django.utils.http import content_disposition_header
 
 # kind → (accepted extensions, content type served)
 KINDS = {
@@ -42,6 +47,11 @@ REFUSED = (
 
 def max_upload_bytes() -> int:
     return getattr(settings, "UPLOAD_MAX_MB", 20) * 1024 * 1024
+
+
+def max_import_bytes() -> int:
+    """The size of one CSV/XLSX file an import page takes."""
+    return getattr(settings, "IMPORT_MAX_MB", 10) * 1024 * 1024
 
 
 def _detect_zip_kind(uploaded_file) -> str | None:
@@ -138,9 +148,23 @@ class EvidencePath:
         return isinstance(other, EvidencePath) and other.app == self.app
 
 
+def content_disposition(name: str) -> str:
+    """The Content-Disposition of a download called `name`: control characters (a newline would
+    end the header) dropped, quotes escaped, a Vietnamese name sent as RFC 6266 `filename*`."""
+    return content_disposition_header(True, clean_filename(name))
+
+
+def download(content: bytes | str, *, filename: str, content_type: str) -> HttpResponse:
+    """A file made for this request (an export) as a download."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition(filename)
+    return response
+
+
 def attachment_response(field_file, *, filename: str, content_type: str) -> FileResponse:
     """Serve a stored evidence file as a download, never rendered inline by the browser."""
-    response = FileResponse(field_file.open("rb"), as_attachment=True, filename=filename, content_type=content_type)
+    response = FileResponse(field_file.open("rb"), content_type=content_type)
+    response["Content-Disposition"] = content_disposition(filename)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from cchc.forms import ImportFileForm
+from cchc.params import int_param
 from cchc.uploads import ACCEPT_ATTRIBUTE, max_upload_bytes, validate_upload
 from units import roles
 from units.models import Block, Unit
@@ -289,9 +290,8 @@ class ScheduleFilterForm(forms.Form):
     def __init__(self, data, *, plans, **kwargs):
         super().__init__(data, **kwargs)
         self.fields["plan"].queryset = plans
-        plan_id = data.get("plan", "")
         # Teams are numbered per plan: offer those of the chosen plan only.
-        teams = Team.objects.filter(plan__in=plans, plan_id=int(plan_id) if str(plan_id).isdigit() else None)
+        teams = Team.objects.filter(plan__in=plans, plan_id=int_param(data, "plan"))
         self.fields["team"].queryset = teams.order_by("number")
 
 

@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 
-from units import roles
 from units.models import Unit
 
 from .models import DelegationMember, Field, Finding, InspectionPlan, RemediationEvidence, RemediationReport, Team, Visit
+from .scope import findings_for_user, plans_for_user, sees_all, visits_for_user  # noqa: F401
 
 # The scope of a plan is stated in the standard blocks; the block codes are those created by the
 # units app's data migration.
@@ -23,56 +23,7 @@ ROLE_ORDER = Case(
 )
 
 
-# --- Scope of a user ---------------------------------------------------------------------------
-
-
-def _led_plans(user):
-    """Plans whose delegation the user heads or deputises: they follow every team of it."""
-    return DelegationMember.objects.filter(
-        user=user, role__in=[DelegationMember.Role.HEAD, DelegationMember.Role.DEPUTY]
-    ).values("plan_id")
-
-
-def _own_teams(user):
-    return Team.objects.filter(members__user=user).values("pk")
-
-
-def sees_all(user) -> bool:
-    return roles.has_role(user, roles.STAFF, roles.LEADER)
-
-
-def plans_for_user(user) -> QuerySet[InspectionPlan]:
-    plans = InspectionPlan.objects.all()
-    if sees_all(user):
-        return plans
-    if roles.has_role(user, roles.INSPECTOR):
-        return plans.filter(pk__in=DelegationMember.objects.filter(user=user).values("plan_id"))
-    return plans.none()
-
-
-def visits_for_user(user) -> QuerySet[Visit]:
-    visits = Visit.objects.all()
-    if sees_all(user):
-        return visits
-    if roles.has_role(user, roles.INSPECTOR):
-        return visits.filter(Q(team__in=_own_teams(user)) | Q(plan__in=_led_plans(user)))
-    return visits.none()
-
-
-def findings_for_user(user) -> QuerySet[Finding]:
-    """Staff and leaders see every finding; an inspector those of their teams' visits; a unit's
-    CCHC contact those their unit must remedy and those of visits to their unit (a district
-    receives the conclusion for the communes visited with it)."""
-    findings = Finding.objects.all()
-    if sees_all(user):
-        return findings
-    scope = Q(pk__in=[])
-    if roles.has_role(user, roles.INSPECTOR):
-        scope |= Q(visit__team__in=_own_teams(user)) | Q(visit__plan__in=_led_plans(user))
-    if roles.has_role(user, roles.UNIT_EDITOR) and user.unit_id:
-        scope |= Q(owner_unit_id=user.unit_id) | Q(visit__unit_id=user.unit_id)
-    return findings.filter(scope)
-
+# --- Scope of a user: inspections.scope (re-exported for the pages' reads) ---------------------
 
 # --- Plans -------------------------------------------------------------------------------------
 

@@ -1,6 +1,7 @@
 """Writes to plans, the delegation, teams, visits, findings and remediation. Every change is
 audited; every refused change raises InspectionError with a message to show as is."""
 
+from cchc.errors import DomainError
 import datetime
 from dataclasses import dataclass
 
@@ -8,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from audit.services import audit_log, diff_fields, snapshot
+from audit.services import audit_log, diff_fields, save_audited, snapshot
 from cchc.tabular import ImportRejected, RowError, Table
 from cchc.uploads import clean_filename, content_type_of, validate_upload
 from units.text import nfc
@@ -35,7 +36,7 @@ STATUS_COLUMNS = ["finding_id", "unit_code", "unit_name", "field", "shortcoming"
 STATUS_REQUIRED_COLUMNS = {"finding_id", "status"}
 
 
-class InspectionError(Exception):
+class InspectionError(DomainError):
     """A refused change, with a message to show as is."""
 
 
@@ -63,10 +64,7 @@ def plan_save(*, actor, plan: InspectionPlan | None = None, **fields) -> Inspect
     for name, value in fields.items():
         setattr(plan, name, nfc(value) if isinstance(value, str) else value)
     _full_clean(plan)
-    changes = diff_fields(before, snapshot(plan, PLAN_FIELDS))
-    if changes or not before:
-        plan.save()
-        audit_log(actor=actor, action="plan.create" if not before else "plan.update", target=plan, changes=changes)
+    save_audited(plan, before, actor=actor, action="plan.create" if not before else "plan.update", fields=PLAN_FIELDS)
     return plan
 
 
@@ -250,8 +248,7 @@ def finding_create(*, actor, visit: Visit, owner_unit=None, **fields) -> Finding
     finding = Finding(visit=visit, owner_unit=owner_unit, created_by=actor, **fields)
     _normalise_finding(finding)
     _full_clean(finding, exclude=["visit", "created_by"])
-    finding.save()
-    audit_log(actor=actor, action="finding.create", target=finding, changes=diff_fields({}, snapshot(finding, FINDING_FIELDS)))
+    save_audited(finding, {}, actor=actor, action="finding.create", fields=FINDING_FIELDS)
     return finding
 
 
@@ -268,20 +265,17 @@ def _lock_editable(finding: Finding, verb: str) -> tuple[Visit, Finding]:
 @transaction.atomic
 def finding_update(*, actor, finding: Finding, **fields) -> Finding:
     visit, finding = _lock_editable(finding, "sửa")
-    before = snapshot(finding, FINDING_FIELDS)
+    audited = FINDING_FIELDS + ["overdue_since"]
+    before = snapshot(finding, audited)
     for name, value in fields.items():
         setattr(finding, name, value)
     _check_owner(visit, finding.owner_unit)
     _normalise_finding(finding)
     # A deadline moved into the future (gia hạn) lifts the overdue mark; the audit keeps the old one.
-    changes = diff_fields(before, snapshot(finding, FINDING_FIELDS))
     if finding.overdue_since and (not finding.deadline or finding.deadline >= timezone.localdate()):
-        changes["overdue_since"] = [str(finding.overdue_since), None]
         finding.overdue_since = None
     _full_clean(finding, exclude=["visit", "created_by"])
-    if changes:
-        finding.save()
-        audit_log(actor=actor, action="finding.update", target=finding, changes=changes)
+    save_audited(finding, before, actor=actor, action="finding.update", fields=audited)
     return finding
 
 

@@ -6,13 +6,16 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
 from audit.selectors import audit_events_for
+from cchc.middleware import IMPORT, UPLOAD, accepts_files
+from cchc.params import int_param
+from cchc.redirects import redirect_back
 from cchc.tabular import ImportRejected, read_table, write_xlsx
-from cchc.uploads import attachment_response
+from cchc.uploads import attachment_response, download
+from cchc.views import attempt, attempt_in_form
 
 from . import selectors, services
 from .forms import (
@@ -63,10 +66,7 @@ def _get_finding_for_user(request, pk: int, *, write: bool = False) -> Finding:
 
 
 def _redirect_back(request, default: str):
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return redirect(target)
-    return redirect(default)
+    return redirect_back(request, "next", default)
 
 
 # --- Plans ------------------------------------------------------------------------------------
@@ -86,13 +86,9 @@ def plan_edit(request, pk: int | None = None):
         _require(request, "inspections.manage_plans")
     form = PlanForm(request.POST or None, instance=InspectionPlan.objects.get(pk=plan.pk) if plan else None)
     if request.method == "POST" and form.is_valid():
-        try:
-            plan = services.plan_save(actor=request.user, plan=plan, **form.cleaned_data)
-        except services.InspectionError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "Đã lưu kế hoạch kiểm tra.")
-            return redirect("inspections:plan", pk=plan.pk)
+        done, saved = attempt_in_form(request, form, lambda: services.plan_save(actor=request.user, plan=plan, **form.cleaned_data), "Đã lưu kế hoạch kiểm tra.")
+        if done:
+            return redirect("inspections:plan", pk=saved.pk)
     title = f"Sửa kế hoạch: {plan.title}" if plan else "Thêm kế hoạch kiểm tra"
     return render(request, "inspections/form.html", {"form": form, "title": title, "plan": plan, "back": reverse("inspections:plan", args=[plan.pk]) if plan else reverse("inspections:plans")})
 
@@ -122,17 +118,17 @@ def plan_delegation(request, pk: int):
     member_form = MemberForm(request.POST or None, prefix="m")
     team_form = TeamForm(None, plan=plan, prefix="t", initial={"number": (plan.teams.count() + 1)})
     if request.method == "POST" and member_form.is_valid():
-        try:
-            member = services.member_save(actor=request.user, plan=plan, **member_form.cleaned_data)
-        except services.InspectionError as exc:
-            member_form.add_error(None, str(exc))
-        else:
-            messages.success(request, f"Đã thêm {member.full_name} vào đoàn kiểm tra.")
+        done, _ = attempt_in_form(request, member_form, lambda: services.member_save(actor=request.user, plan=plan, **member_form.cleaned_data), lambda member: f"Đã thêm {member.full_name} vào đoàn kiểm tra.")
+        if done:
             return redirect("inspections:delegation", pk=plan.pk)
+    members, teams = list(selectors.plan_members(plan=plan)), list(selectors.plan_teams(plan=plan))
+    # Removing a person also takes them out of their teams: the confirmation names those teams.
+    for member in members:
+        member.team_names = [str(team) for team in teams if any(m.pk == member.pk for m in team.members.all())]
     context = {
         "plan": plan,
-        "members": selectors.plan_members(plan=plan),
-        "teams": selectors.plan_teams(plan=plan),
+        "members": members,
+        "teams": teams,
         "member_form": member_form,
         "team_form": team_form,
     }
@@ -146,12 +142,7 @@ def member_edit(request, pk: int, member_pk: int):
     member = get_object_or_404(DelegationMember, pk=member_pk, plan=plan)
     form = MemberForm(request.POST or None, instance=DelegationMember.objects.get(pk=member.pk))
     if request.method == "POST" and form.is_valid():
-        try:
-            services.member_save(actor=request.user, plan=plan, member=member, **form.cleaned_data)
-        except services.InspectionError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "Đã lưu thông tin thành viên.")
+        if attempt_in_form(request, form, lambda: services.member_save(actor=request.user, plan=plan, member=member, **form.cleaned_data), "Đã lưu thông tin thành viên.")[0]:
             return redirect("inspections:delegation", pk=plan.pk)
     return render(request, "inspections/form.html", {"form": form, "title": f"Sửa thành viên: {member.full_name}", "plan": plan, "back": reverse("inspections:delegation", args=[plan.pk])})
 
@@ -161,12 +152,7 @@ def member_edit(request, pk: int, member_pk: int):
 def member_remove(request, pk: int, member_pk: int):
     plan = _get_plan_for_user(request, pk, write=True)
     member = get_object_or_404(DelegationMember, pk=member_pk, plan=plan)
-    try:
-        services.member_remove(actor=request.user, member=member)
-    except services.InspectionError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"Đã bỏ {member.full_name} khỏi đoàn kiểm tra.")
+    attempt(request, lambda: services.member_remove(actor=request.user, member=member), f"Đã bỏ {member.full_name} khỏi đoàn kiểm tra.")
     return redirect("inspections:delegation", pk=plan.pk)
 
 
@@ -178,12 +164,8 @@ def team_edit(request, pk: int, team_pk: int | None = None):
     initial = {"number": team.number, "leader": team.leader_id, "members": list(team.members.all())} if team else None
     form = TeamForm(request.POST or None, plan=plan, prefix="t", initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            team = services.team_save(actor=request.user, plan=plan, team=team, **form.cleaned_data)
-        except services.InspectionError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, f"Đã lưu {team}.")
+        done, _ = attempt_in_form(request, form, lambda: services.team_save(actor=request.user, plan=plan, team=team, **form.cleaned_data), lambda team: f"Đã lưu {team}.")
+        if done:
             return redirect("inspections:delegation", pk=plan.pk)
     title = f"Sửa {team}" if team else "Thêm tổ công tác"
     return render(request, "inspections/form.html", {"form": form, "title": title, "plan": plan, "back": reverse("inspections:delegation", args=[plan.pk])})
@@ -194,12 +176,7 @@ def team_edit(request, pk: int, team_pk: int | None = None):
 def team_delete(request, pk: int, team_pk: int):
     plan = _get_plan_for_user(request, pk, write=True)
     team = get_object_or_404(Team, pk=team_pk, plan=plan)
-    try:
-        services.team_delete(actor=request.user, team=team)
-    except services.InspectionError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"Đã xóa {team}.")
+    attempt(request, lambda: services.team_delete(actor=request.user, team=team), f"Đã xóa {team}.")
     return redirect("inspections:delegation", pk=plan.pk)
 
 
@@ -216,13 +193,9 @@ def visit_edit(request, pk: int | None = None, plan_pk: int | None = None):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         also_units = data.pop("also_units")
-        try:
-            visit = services.visit_save(actor=request.user, plan=plan, visit=visit, also_units=also_units, **data)
-        except services.InspectionError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "Đã lưu lịch kiểm tra.")
-            return redirect("inspections:visit", pk=visit.pk)
+        done, saved = attempt_in_form(request, form, lambda: services.visit_save(actor=request.user, plan=plan, visit=visit, also_units=also_units, **data), "Đã lưu lịch kiểm tra.")
+        if done:
+            return redirect("inspections:visit", pk=saved.pk)
     title = f"Sửa lịch: {visit.unit.name}" if visit else "Thêm cuộc kiểm tra"
     back = reverse("inspections:visit", args=[visit.pk]) if visit else reverse("inspections:plan", args=[plan.pk])
     return render(request, "inspections/form.html", {"form": form, "title": title, "plan": plan, "back": back})
@@ -234,6 +207,8 @@ def schedule(request):
     _require(request, "inspections.view_inspections")
     plans = selectors.plans_for_user(request.user)
     data = request.GET.copy()
+    for name in ("plan", "team"):
+        int_param(data, name)  # an id no plan or team can have is a 404, not a database error
     if not data.get("plan") and plans.exists():
         data["plan"] = str(plans.first().pk)
     form = ScheduleFilterForm(data, plans=plans)
@@ -292,12 +267,7 @@ def visit_detail(request, pk: int):
 def visit_done(request, pk: int):
     visit = _get_visit_for_user(request, pk)
     _require(request, "inspections.mark_visit_done", visit)
-    try:
-        services.visit_mark_done(actor=request.user, visit=visit)
-    except services.InspectionError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "Đã đánh dấu cuộc kiểm tra là đã kiểm tra xong.")
+    attempt(request, lambda: services.visit_mark_done(actor=request.user, visit=visit), "Đã đánh dấu cuộc kiểm tra là đã kiểm tra xong.")
     return redirect("inspections:visit", pk=visit.pk)
 
 
@@ -307,14 +277,15 @@ def visit_conclude(request, pk: int):
     visit = _get_visit_for_user(request, pk, write=True)
     form = ConclusionForm(request.POST or None, initial={"date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        try:
-            services.visit_conclude(actor=request.user, visit=visit, **form.cleaned_data)
-        except services.InspectionError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "Đã ghi thông báo kết luận kiểm tra.")
+        if attempt_in_form(request, form, lambda: services.visit_conclude(actor=request.user, visit=visit, **form.cleaned_data), "Đã ghi thông báo kết luận kiểm tra.")[0]:
             return redirect("inspections:visit", pk=visit.pk)
-    return render(request, "inspections/form.html", {"form": form, "title": f"Kết luận kiểm tra: {visit.unit.name}", "plan": visit.plan, "back": reverse("inspections:visit", args=[visit.pk])})
+    # The conclusion is final: the form says what it freezes before it is sent.
+    confirm = (
+        f"Ghi thông báo kết luận kiểm tra {visit.unit.name}? Sau khi kết luận, {visit.findings.count()} kết quả kiểm tra "
+        "được chốt, không sửa, xóa được nữa, và lịch kiểm tra không sửa được."
+    )
+    context = {"form": form, "title": f"Kết luận kiểm tra: {visit.unit.name}", "plan": visit.plan, "back": reverse("inspections:visit", args=[visit.pk]), "confirm": confirm}
+    return render(request, "inspections/form.html", context)
 
 
 # --- Findings (quick entry on the visit page, htmx) ---------------------------------------------
@@ -439,17 +410,13 @@ def finding_detail(request, pk: int):
 
 @login_required
 @require_POST
+@accepts_files(UPLOAD, files=RemediationReportForm.MAX_FILES)
 def finding_report(request, pk: int):
     finding = _get_finding_for_user(request, pk)
     _require(request, "inspections.report_remediation", finding)
     form = RemediationReportForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
-            services.finding_report_remediation(actor=request.user, finding=finding, **form.cleaned_data)
-        except services.InspectionError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "Đã gửi báo cáo khắc phục đến Sở Nội vụ.")
+        if attempt_in_form(request, form, lambda: services.finding_report_remediation(actor=request.user, finding=finding, **form.cleaned_data), "Đã gửi báo cáo khắc phục đến Sở Nội vụ.")[0]:
             return redirect("inspections:finding", pk=finding.pk)
     finding = selectors.finding_detail(finding=finding)
     context = {"finding": finding, "report_form": form, "review_form": None, "events": audit_events_for(finding), "can_view_visit": False}
@@ -541,13 +508,13 @@ def tracker_export(request):
     _require(request, "inspections.view_tracker")
     _, filters = _tracker_filters(request)
     rows = selectors.tracker_export_rows(**filters)
-    response = HttpResponse(write_xlsx({"Khắc phục tồn tại": (services.STATUS_COLUMNS, rows)}), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="theo-doi-khac-phuc-{timezone.localdate():%Y%m%d}.xlsx"'
-    return response
+    content = write_xlsx({"Khắc phục tồn tại": (services.STATUS_COLUMNS, rows)})
+    return download(content, filename=f"theo-doi-khac-phuc-{timezone.localdate():%Y%m%d}.xlsx", content_type=XLSX)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@accepts_files(IMPORT)
 def tracker_import(request):
     _require(request, "inspections.review_remediation")
     form = StatusImportForm(request.POST or None, request.FILES or None)

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 from django.conf import settings
 
+from scoring import scope as scoring_scope
 from scoring.models import Period
-from scoring.selectors import approval_for_period, field_headings, published_periods, ranking_for_period, results_published
-from units import roles
+from scoring.selectors import approval_for_period, field_headings, ranking_for_period, results_published
 
 from .errors import DocumentError
 from .models import GeneratedDocument
@@ -278,13 +278,8 @@ def _roman(n: int) -> str:
 
 
 def visible_periods(user):
-    """Staff, council members and leaders: every period (the decision itself says whether it can
-    be made yet); a unit's CCHC contact: the periods whose results are published."""
-    if roles.has_role(user, roles.STAFF, roles.COUNCIL, roles.LEADER):
-        return Period.objects.all()
-    if roles.has_role(user, roles.UNIT_EDITOR):
-        return Period.objects.filter(pk__in=[p.pk for p in published_periods()])
-    return Period.objects.none()
+    """The decision holds the whole ranking: the results rule decides (scoring.scope)."""
+    return scoring_scope.decision_periods_for_user(user)
 
 
 def can_request(user, period: Period) -> bool:

@@ -5,9 +5,9 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils.text import slugify
 
+from inspections import scope as inspection_scope
 from inspections import selectors as inspection_selectors
 from inspections.models import DelegationMember, Field, Visit, VisitConclusion
-from units import roles
 from units.text import fold
 
 from .models import GeneratedDocument
@@ -161,18 +161,8 @@ def build_context(visit: Visit) -> dict:
 
 
 def visible_visits(user):
-    """Staff and leaders: every visit; an inspector: the visits their teams made or their plans
-    cover (the inspections scope); a unit's CCHC contact: visits to their unit, whether as the
-    visited unit or as one of the communes visited on the same trip."""
-    if inspection_selectors.sees_all(user):
-        return Visit.objects.all()
-    scope = Q(pk__in=[])
-    if roles.has_role(user, roles.INSPECTOR):
-        scope |= Q(pk__in=inspection_selectors.visits_for_user(user).values("pk"))
-    if roles.has_role(user, roles.UNIT_EDITOR) and user.unit_id:
-        along = Visit.also_units.through.objects.filter(unit_id=user.unit_id).values("visit_id")
-        scope |= Q(unit_id=user.unit_id) | Q(pk__in=along)
-    return Visit.objects.filter(scope)
+    """The inspections scope of conclusion notices (inspections.scope)."""
+    return inspection_scope.notice_visits_for_user(user)
 
 
 def can_request(user, visit: Visit) -> bool:

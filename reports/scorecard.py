@@ -8,10 +8,10 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils.text import slugify
 
+from scoring import scope as scoring_scope
 from scoring.models import Assessment, Kind, Phase, Score
 from scoring.selectors import assessment_totals, criteria_tree_for_framework
 from scoring.tree import vn
-from units import roles
 from units.text import fold
 
 from .errors import DocumentError
@@ -227,13 +227,10 @@ def build_context(assessment: Assessment) -> dict:
 
 
 def visible_assessments(user):
-    """Staff, council members and leaders: every unit's scorecard; a unit's CCHC contact: their
-    own unit's only (another unit's does not exist for them)."""
-    if roles.has_role(user, roles.STAFF, roles.COUNCIL, roles.LEADER):
-        return Assessment.objects.all()
-    if roles.has_role(user, roles.UNIT_EDITOR) and user.unit_id:
-        return Assessment.objects.filter(unit_id=user.unit_id)
-    return Assessment.objects.none()
+    """The assessments of the assessment pages' scope (scoring.scope): staff every one, the unit
+    its own, a council member the units they appraise (not their own, none they stood aside
+    from), a leader those of published years."""
+    return scoring_scope.scorecards_for_user(user)
 
 
 def can_request(user, assessment: Assessment) -> bool:

@@ -17,7 +17,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from audit.services import audit_log, diff_fields, snapshot
+from audit.services import audit_log, save_audited, snapshot
 
 from .errors import DocumentError
 from .models import GeneratedDocument
@@ -122,12 +122,11 @@ def documents_requeue_stale(*, limit: int = 500) -> list[int]:
     docs = list(
         GeneratedDocument.objects.select_for_update(skip_locked=True).filter(_stale(now)).order_by("requested_at", "pk")[:limit]
     )
+    sent_again = ["status", "requested_at"]
     for doc in docs:
-        before = snapshot(doc, ["status", "requested_at"])
+        before = snapshot(doc, sent_again)
         doc.status, doc.requested_at = Status.QUEUED, now
-        doc.save(update_fields=["status", "requested_at"])
-        changes = diff_fields(before, snapshot(doc, ["status", "requested_at"]))
-        audit_log(actor=None, action="document.requeue", target=doc, changes=changes)
+        save_audited(doc, before, actor=None, action="document.requeue", fields=sent_again, update_fields=sent_again)
         _queue(doc)
     return [doc.pk for doc in docs]
 

@@ -3,12 +3,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
+from cchc.redirects import redirect_back
 from cchc.uploads import attachment_response
-from units import roles
+from units.rules import is_staff_member
 
 from . import selectors, services
 from .models import GeneratedDocument
@@ -58,10 +58,7 @@ def document_request(request, kind: str, subject_id: int):
         messages.error(request, error)
     else:
         messages.success(request, f"Đã yêu cầu tạo {spec.label.lower()} (PDF).")
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return redirect(target)
-    return redirect("reports:list")
+    return redirect_back(request, "next", "reports:list")
 
 
 @login_required
@@ -93,6 +90,6 @@ def document_list(request):
         "query": query,
         "kinds": [(spec.kind, spec.label) for spec in KINDS.values()],
         "statuses": GeneratedDocument.Status.choices,
-        "show_errors": roles.has_role(request.user, roles.STAFF),
+        "show_errors": is_staff_member(request.user),
     }
     return render(request, "reports/document_list.html", context)

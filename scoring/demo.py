@@ -11,14 +11,12 @@ import random
 from decimal import Decimal
 from pathlib import Path
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from audit.models import AuditEvent
-from audit.services import diff_fields
+from audit.services import AuditEntry, audit_log_many, diff_fields
 from cchc.tabular import read_table
 from units import roles
 from units.models import User
@@ -195,23 +193,24 @@ def _plan(assessment: Assessment, rows: list[Score], year: int) -> None:
 
 
 class _History:
-    """Audit rows for the demo's bulk writes, so that each score shows its history."""
+    """Audit rows for the demo's bulk writes, so that each score shows its history.
+
+    Written action by action in the order the stages first used them, then actor by actor: a
+    row's explanation goes in before its final score, as the timeline reads them."""
 
     def __init__(self):
-        self.content_type = ContentType.objects.get_for_model(Score)
-        self.events: list[AuditEvent] = []
+        self.entries: dict[str, dict[User | None, list[AuditEntry]]] = {}
 
     def add(self, actor, action: str, score: Score, before: dict, after: dict, reason: str = ""):
         changes = diff_fields(before, after)
         if changes:
-            self.events.append(
-                AuditEvent(actor=actor, action=action, target_type=self.content_type, target_id=str(score.pk),
-                           target_repr=str(score)[:255], changes=changes, reason=reason)
-            )
+            self.entries.setdefault(action, {}).setdefault(actor, []).append(AuditEntry(target=score, changes=changes, reason=reason))
 
     def save(self):
-        AuditEvent.objects.bulk_create(self.events, batch_size=1000)
-        self.events = []
+        for action, by_actor in self.entries.items():
+            for actor, entries in by_actor.items():
+                audit_log_many(actor=actor, action=action, entries=entries)
+        self.entries = {}
 
 
 def _update(rows: list[Score], fields: list[str]) -> None:

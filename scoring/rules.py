@@ -26,6 +26,7 @@ rules.add_perm("scoring.self_assess", is_unit_editor)
 rules.add_perm("scoring.appraise", is_council_member | is_staff_member)
 rules.add_perm("scoring.view_assessments", is_staff_member | is_leader | is_council_member | is_unit_editor)
 rules.add_perm("scoring.manage_assessments", is_staff_member)
+rules.add_perm("scoring.follow_appraisal", is_staff_member | is_leader)
 
 # Results. Before publication only the council and Sở Nội vụ see them (provisional); after it,
 # leaders see everything and a unit's contact their own unit and block (views check publication).

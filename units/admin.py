@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from .forms import URL_FIELDS
 from .models import Block, Unit, UnitHead, User
 
 
@@ -23,6 +24,7 @@ class UnitAdmin(admin.ModelAdmin):
     list_select_related = ["block", "parent"]
     raw_id_fields = ["parent"]
     inlines = [UnitHeadInline]
+    formfield_overrides = URL_FIELDS
 
 
 @admin.register(UnitHead)

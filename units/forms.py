@@ -1,6 +1,15 @@
 from django import forms
+from django.db import models
 
 from .models import Block, Unit, UnitHead
+
+# A unit's portal typed without a scheme ("sotttt.hatinh.gov.vn") is an https address, as
+# Django 6 will read it; saying so now also keeps Django 5.2 from warning on every form.
+URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+
+
+def _formfield(field, **kwargs):
+    return field.formfield(**{**URL_FIELDS.get(type(field), {}), **kwargs})
 
 
 class UnitFilterForm(forms.Form):
@@ -13,6 +22,7 @@ class UnitForm(forms.ModelForm):
     class Meta:
         model = Unit
         fields = ["code", "name", "short_name", "block", "parent", "active", "address", "phone", "email", "website"]
+        formfield_callback = _formfield
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -26,6 +36,7 @@ class UnitContactForm(forms.ModelForm):
     class Meta:
         model = Unit
         fields = ["short_name", "address", "phone", "email", "website"]
+        formfield_callback = _formfield
 
 
 class UnitHeadForm(forms.ModelForm):

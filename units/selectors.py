@@ -4,7 +4,7 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from .models import Block, Unit, UnitHead
 from .services import UNIT_COLUMNS
-from .text import fold
+from .text import search_words
 
 
 def unit_list(*, q: str = "", block: Block | None = None, include_inactive: bool = False) -> QuerySet[Unit]:
@@ -20,7 +20,7 @@ def unit_list(*, q: str = "", block: Block | None = None, include_inactive: bool
     if block is not None:
         units = units.filter(block=block)
     # Each word must start a word of the name: "thach ha" finds "Thạch Hà", not "Thạch Kim".
-    for word in fold(q).split():
+    for word in search_words(q):
         units = units.filter(Q(search_key__startswith=word) | Q(search_key__contains=" " + word))
     return units.order_by("block__order", "block__code", "parent__code", "code")
 

@@ -1,11 +1,12 @@
 """Writes to units, blocks and heads. Every change is audited."""
 
+from cchc.errors import DomainError
 import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
 
-from audit.services import audit_log, diff_fields, snapshot
+from audit.services import AuditEntry, audit_log, audit_log_many, diff_fields, save_audited, snapshot
 from cchc.tabular import ImportRejected, RowError, Table
 
 from .models import Block, Unit, UnitHead
@@ -16,7 +17,7 @@ BLOCK_FIELDS = ["code", "name", "order", "active"]
 UNIT_FIELDS = ["code", "name", "short_name", "block", "parent", "active", "address", "phone", "email", "website"]
 
 
-class UnitError(Exception):
+class UnitError(DomainError):
     """A refused change, with a message to show as is."""
 
 
@@ -38,8 +39,7 @@ def _check_parent(unit: Unit, parent: Unit | None) -> None:
 def unit_create(*, actor, **fields) -> Unit:
     unit = Unit(**fields)
     unit.full_clean()
-    unit.save()
-    audit_log(actor=actor, action="unit.create", target=unit, changes=diff_fields({}, _snapshot(unit)))
+    save_audited(unit, {}, actor=actor, action="unit.create", fields=UNIT_FIELDS)
     return unit
 
 
@@ -52,10 +52,7 @@ def unit_update(*, actor, unit: Unit, **fields) -> Unit:
     if "parent" in fields and unit.parent_id:
         _check_parent(unit, unit.parent)
     unit.full_clean()
-    changes = diff_fields(before, _snapshot(unit))
-    if changes:
-        unit.save()
-        audit_log(actor=actor, action="unit.update", target=unit, changes=changes)
+    save_audited(unit, before, actor=actor, action="unit.update", fields=UNIT_FIELDS)
     return unit
 
 
@@ -66,10 +63,7 @@ def block_save(*, actor, block: Block | None = None, **fields) -> Block:
     for name, value in fields.items():
         setattr(block, name, value)
     block.full_clean()
-    block.save()
-    changes = diff_fields(before, snapshot(block, BLOCK_FIELDS))
-    if changes:
-        audit_log(actor=actor, action="block.save", target=block, changes=changes)
+    save_audited(block, before, actor=actor, action="block.save", fields=BLOCK_FIELDS)
     return block
 
 
@@ -217,6 +211,7 @@ def units_import(*, table: Table, actor) -> ImportResult:
         UnitHead.objects.create(unit=unit, full_name=row["head_name"], title=row["head_title"], start_date=None if not head else today)
         changed.setdefault(unit.code, {})["head"] = [str(head) if head else None, row["head_name"]]
 
+    created, updated = [], []
     for _, row in table.rows:
         code = row["code"]
         if code not in changed:
@@ -224,9 +219,10 @@ def units_import(*, table: Table, actor) -> ImportResult:
             continue
         diff = changed[code]
         if diff.pop("created", False):
-            result.created += 1
-            audit_log(actor=actor, action="unit.import_create", target=units[code], changes=diff_fields({}, _snapshot(units[code])))
+            created.append(AuditEntry(target=units[code], changes=diff_fields({}, _snapshot(units[code]))))
         else:
-            result.updated += 1
-            audit_log(actor=actor, action="unit.import_update", target=units[code], changes=diff)
+            updated.append(AuditEntry(target=units[code], changes=diff))
+    result.created, result.updated = len(created), len(updated)
+    audit_log_many(actor=actor, action="unit.import_create", entries=created)
+    audit_log_many(actor=actor, action="unit.import_update", entries=updated)
     return result

@@ -16,3 +16,20 @@ def fold(text: str) -> str:
 def nfc(text: str) -> str:
     """Vietnamese typed on different keyboards arrives composed or decomposed; store NFC."""
     return unicodedata.normalize("NFC", text or "").strip()
+
+
+# What a search box takes: a unit's name is a handful of words, and every word is one more
+# condition of the query (a thousand of them overflow SQLite's expression tree and take
+# PostgreSQL seconds), so a pasted paragraph is cut down to its start.
+SEARCH_MAX_CHARS = 200
+SEARCH_MAX_WORDS = 8
+
+
+def search_text(text: str) -> str:
+    """What someone typed in a search box, cut to SEARCH_MAX_CHARS, spaces collapsed."""
+    return " ".join((text or "")[:SEARCH_MAX_CHARS].split())
+
+
+def search_words(text: str) -> list[str]:
+    """The words to look for: folded, each once, at most SEARCH_MAX_WORDS of them."""
+    return list(dict.fromkeys(fold(search_text(text)).split()))[:SEARCH_MAX_WORDS]

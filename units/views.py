@@ -2,13 +2,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from audit.selectors import audit_events_for
+from cchc.views import attempt_in_form
 from cchc.forms import ImportFileForm
+from cchc.middleware import IMPORT, accepts_files
 from cchc.tabular import ImportRejected, read_table, write_csv, write_xlsx
+from cchc.uploads import download
 
 from . import roles, selectors, services
 from .forms import BlockForm, UnitContactForm, UnitFilterForm, UnitForm, UnitHeadForm
@@ -104,18 +107,14 @@ def unit_head_appoint(request, pk: int):
     unit = _get_unit_for_user(request, pk, write=True)
     form = UnitHeadForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.unit_head_appoint(actor=request.user, unit=unit, **form.cleaned_data)
-        except services.UnitError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "Đã cập nhật người đứng đầu.")
+        if attempt_in_form(request, form, lambda: services.unit_head_appoint(actor=request.user, unit=unit, **form.cleaned_data), "Đã cập nhật người đứng đầu.")[0]:
             return redirect("units:detail", pk=unit.pk)
     return render(request, "units/unit_form.html", {"form": form, "unit": unit, "title": f"Người đứng đầu mới: {unit.name}"})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@accepts_files(IMPORT)
 def units_import(request):
     _require(request, "units.manage_units")
     form = ImportFileForm(request.POST or None, request.FILES or None)
@@ -139,15 +138,12 @@ def units_export(request):
     _require(request, "units.manage_units")
     rows = selectors.units_export_rows()
     if request.GET.get("format") == "xlsx":
-        response = HttpResponse(
+        return download(
             write_xlsx({"Đơn vị": (services.UNIT_COLUMNS, rows)}),
+            filename="don-vi.xlsx",
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-        response["Content-Disposition"] = 'attachment; filename="don-vi.xlsx"'
-        return response
-    response = HttpResponse(write_csv(services.UNIT_COLUMNS, rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="don-vi.csv"'
-    return response
+    return download(write_csv(services.UNIT_COLUMNS, rows), filename="don-vi.csv", content_type="text/csv; charset=utf-8")
 
 
 @login_required

@@ -1,7 +1,6 @@
 """Reads of assessments and scores: totals, the pages' sheets, the appraisal queue and progress.
 Every function runs a fixed number of queries, whatever the number of units or criteria."""
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -10,9 +9,9 @@ from django.db.models.functions import Coalesce, Concat, StrIndex, Substr
 
 from audit.models import AuditEvent
 from audit.selectors import audit_events_for
-from units import roles
-
-from ..models import CENT, AppraisalAssignment, Assessment, ConflictDeclaration, Criterion, Evidence, Kind, Period, Phase, Score
+from ..models import CENT, Assessment, Criterion, Evidence, Kind, Period, Phase, Score
+from .. import scope
+from ..scope import field_of, member_scope
 from .framework import criteria_tree_for_framework
 
 ZERO = Decimal("0")
@@ -26,14 +25,6 @@ FIELD_CODE = Substr(
     StrIndex(Concat("criterion__code", Value(".")), Value(".")) - 1,
 )
 EFFECTIVE = Coalesce("final_score", "appraised_score", "self_score", Value(ZERO), output_field=DecimalField(max_digits=8, decimal_places=2))
-
-
-def field_of(code: str) -> str:
-    return code.split(".", 1)[0]
-
-
-def _code_q(field_code: str, prefix: str = "criterion__code") -> Q:
-    return Q(**{prefix: field_code}) | Q(**{f"{prefix}__startswith": field_code + "."})
 
 
 def _q(value) -> Decimal:
@@ -164,91 +155,6 @@ def missing_evidence_codes(assessment: Assessment) -> list[str]:
     return list(rows.order_by("criterion__order", "criterion_id").values_list("criterion__code", flat=True))
 
 
-# --- Who appraises what --------------------------------------------------------------------------
-
-
-@dataclass
-class MemberScope:
-    """What a council member appraises in a period: their assignments, minus the units they may
-    not judge (their own, and those they declared a conflict of interest with)."""
-
-    assignments: list[AppraisalAssignment]
-    excluded_unit_ids: set[int]
-
-    def field_codes_for(self, unit) -> set[str]:
-        if unit.pk in self.excluded_unit_ids:
-            return set()
-        return {a.field_code for a in self.assignments if a.block_id is None or a.block_id == unit.block_id}
-
-    def score_q(self, prefix: str = "") -> Q:
-        """Rows of this scope, as a filter on Score (or on a relation to it, with `prefix`)."""
-        q = Q(pk__in=[])
-        for a in self.assignments:
-            part = _code_q(a.field_code, f"{prefix}criterion__code")
-            if a.block_id:
-                part &= Q(**{f"{prefix}assessment__unit__block_id": a.block_id})
-            q |= part
-        return q & ~Q(**{f"{prefix}assessment__unit_id__in": self.excluded_unit_ids})
-
-    def assessment_q(self) -> Q:
-        q = Q(pk__in=[])
-        for a in self.assignments:
-            q |= Q(unit__block_id=a.block_id) if a.block_id else Q(pk__isnull=False)
-        return q & ~Q(unit_id__in=self.excluded_unit_ids)
-
-
-def member_scope(period: Period, user, *, fresh: bool = False) -> MemberScope:
-    """Read once per request for pages: cached on the user object, which lives as long as the
-    request. Writes pass `fresh=True` and read it inside their transaction."""
-    if not roles.has_role(user, roles.COUNCIL):
-        return MemberScope([], set())
-    cache = user.__dict__.setdefault("_scoring_scopes", {})
-    if fresh or period.pk not in cache:
-        assignments = list(AppraisalAssignment.objects.filter(period=period, member=user).select_related("block"))
-        excluded = set(ConflictDeclaration.objects.filter(period=period, member=user).values_list("unit_id", flat=True))
-        if user.unit_id:
-            excluded.add(user.unit_id)
-        cache[period.pk] = MemberScope(assignments, excluded)
-    return cache[period.pk]
-
-
-def assessment_visible_to(user, assessment: Assessment) -> bool:
-    """The check of `assessments_for_user` for one assessment already loaded."""
-    if roles.has_role(user, roles.STAFF, roles.LEADER):
-        return True
-    if roles.has_role(user, roles.UNIT_EDITOR) and user.unit_id == assessment.unit_id:
-        return True
-    return bool(member_scope(assessment.period, user).field_codes_for(assessment.unit))
-
-
-def appraiser_may_score(user, assessment: Assessment, criterion_code: str) -> bool:
-    """Staff appraise anything; a council member what they are assigned, outside their conflicts."""
-    if user is None:
-        return False
-    if roles.has_role(user, roles.STAFF):
-        return True
-    scope = member_scope(assessment.period, user, fresh=True)
-    return field_of(criterion_code) in scope.field_codes_for(assessment.unit)
-
-
-def assessments_for_user(user, period: Period | None = None) -> QuerySet[Assessment]:
-    """The assessments a user may open: staff and leaders all of them, a unit's editor their own
-    unit's, a council member those with a field assigned to them."""
-    assessments = Assessment.objects.select_related("period", "unit", "unit__block", "framework")
-    if period is not None:
-        assessments = assessments.filter(period=period)
-    if roles.has_role(user, roles.STAFF, roles.LEADER):
-        return assessments
-    scope = Q(pk__in=[])
-    if roles.has_role(user, roles.UNIT_EDITOR) and user.unit_id:
-        scope |= Q(unit_id=user.unit_id)
-    if roles.has_role(user, roles.COUNCIL):
-        periods = [period] if period is not None else list(Period.objects.filter(assignments__member=user).distinct())
-        for each in periods:
-            scope |= Q(period=each) & member_scope(each, user).assessment_q()
-    return assessments.filter(scope)
-
-
 def current_period() -> Period | None:
     """The period being scored: the latest one that has left draft."""
     return Period.objects.exclude(phase=Phase.DRAFT).order_by("-year").first()
@@ -332,8 +238,11 @@ def score_for_row(pk: int) -> Score:
     return score
 
 
-def score_history(score: Score) -> QuerySet[AuditEvent]:
-    return audit_events_for(score).select_related("target_type")
+def score_history(score: Score, access) -> list[AuditEvent]:
+    """The row's changes that the user may read (`AssessmentAccess.event_visible`): a unit does
+    not read the council's appraisal in the history before it may read it on the row."""
+    events = audit_events_for(score).select_related("target_type", "actor")
+    return [event for event in events if access.event_visible(event)]
 
 
 # --- The appraisal queue and progress ------------------------------------------------------------
@@ -381,13 +290,13 @@ def _queue_leaves(period: Period, user) -> dict[str, list[int]]:
     """The appraised leaves the user works on, by field code: staff every one, a member those of
     the fields assigned to them (in the assigned block, or in every block). Criteria belong to one
     block's framework, so the ids alone carry the block and the period."""
-    staff_only = roles.has_role(user, roles.STAFF) and not roles.has_role(user, roles.COUNCIL)
-    assignments = [] if staff_only else member_scope(period, user).assignments
+    staff_only = scope.is_staff(user) and not scope.is_council(user)
+    mine = member_scope(period, user)
     leaves = Criterion.objects.filter(framework__period=period, kind__in=APPRAISED_KINDS, children__isnull=True)
     by_field: dict[str, list[int]] = {}
     for pk, code, block_id in leaves.values_list("pk", "code", "framework__block_id"):
         field = field_of(code)
-        if staff_only or any(a.field_code == field and (a.block_id is None or a.block_id == block_id) for a in assignments):
+        if staff_only or mine.assigns(block_id=block_id, field_code=field):
             by_field.setdefault(field, []).append(pk)
     return by_field
 
@@ -409,7 +318,7 @@ def appraisal_queue_lines(period: Period, user) -> list[QueueItem]:
     order = {
         pk: (block_order, unit_code, framework_id)
         for pk, block_order, unit_code, framework_id in Assessment.objects.filter(period=period).values_list(
-            "pk", "unit__block__order", "unit__code", "framework_id"
+            "pk", "framework__block__order", "unit__code", "framework_id"
         )
     }
     titles = _field_titles(period)
@@ -448,34 +357,28 @@ class ProgressLine:
 
 
 def appraisal_progress(period: Period) -> tuple[list[ProgressLine], list[ProgressLine]]:
-    """Rows appraised / to appraise per council member (over their assignments) and per unit."""
+    """Rows appraised / to appraise per council member (over their scope) and per unit."""
     counts = list(
-        _appraisal_counts(Score.objects.filter(assessment__period=period), "assessment__unit_id", "assessment__unit__block_id")
+        _appraisal_counts(Score.objects.filter(assessment__period=period), "assessment__unit_id", "assessment__framework__block_id")
     )
-    assignments = list(AppraisalAssignment.objects.filter(period=period).select_related("member", "member__unit", "block"))
-    conflicts = defaultdict(set)
-    for member_id, unit_id in ConflictDeclaration.objects.filter(period=period).values_list("member_id", "unit_id"):
-        conflicts[member_id].add(unit_id)
-    members: dict[int, ProgressLine] = {}
-    for a in assignments:
-        line = members.setdefault(a.member_id, ProgressLine(str(a.member), detail=a.member.unit.name if a.member.unit_id else "", obj=a.member))
-        excluded = conflicts[a.member_id] | ({a.member.unit_id} if a.member.unit_id else set())
+    members: list[ProgressLine] = []
+    for member_scope_ in scope.member_scopes_for_period(period).values():
+        member = member_scope_.assignments[0].member
+        line = ProgressLine(str(member), detail=member.unit.name if member.unit_id else "", obj=member)
         for row in counts:
-            if row["field_code"] != a.field_code or row["assessment__unit_id"] in excluded:
-                continue
-            if a.block_id and row["assessment__unit__block_id"] != a.block_id:
-                continue
-            line.total += row["total"]
-            line.done += row["done"]
-    assessments = Assessment.objects.filter(period=period).select_related("unit", "unit__block").in_bulk()
+            if member_scope_.covers(unit_id=row["assessment__unit_id"], block_id=row["assessment__framework__block_id"], field_code=row["field_code"]):
+                line.total += row["total"]
+                line.done += row["done"]
+        members.append(line)
+    assessments = Assessment.objects.filter(period=period).select_related("unit", "unit__block", "framework__block").in_bulk()
     units: dict[int, ProgressLine] = {}
     for row in counts:
         assessment = assessments[row["assessment_id"]]
-        line = units.setdefault(assessment.pk, ProgressLine(assessment.unit.name, detail=assessment.unit.block.name, obj=assessment))
+        line = units.setdefault(assessment.pk, ProgressLine(assessment.unit.name, detail=assessment.framework.block.name, obj=assessment))
         line.total += row["total"]
         line.done += row["done"]
-    member_lines = sorted(members.values(), key=lambda line: line.label)
-    unit_lines = sorted(units.values(), key=lambda line: (line.obj.unit.block.order, line.obj.unit.code))
+    member_lines = sorted(members, key=lambda line: line.label)
+    unit_lines = sorted(units.values(), key=lambda line: (line.obj.framework.block.order, line.obj.unit.code))
     return member_lines, unit_lines
 
 
@@ -488,8 +391,8 @@ def remediation_findings(assessment: Assessment):
 
 
 __all__ = [
-    "FIELD_CODE", "FieldGroup", "FieldTotal", "MemberScope", "Progress", "ProgressLine", "QueueItem", "Totals",
-    "appraisal_progress", "appraisal_queue", "appraisal_queue_lines", "queue_attach", "appraiser_may_score", "assessment_progress", "assessment_visible_to", "assessment_sheet",
-    "assessment_totals", "assessment_totals_for_period", "assessments_for_user", "current_period", "field_of",
-    "member_scope", "missing_evidence_codes", "remediation_findings", "score_for_row", "score_history", "unscored_codes",
+    "FIELD_CODE", "FieldGroup", "FieldTotal", "Progress", "ProgressLine", "QueueItem", "Totals",
+    "appraisal_progress", "appraisal_queue", "appraisal_queue_lines", "queue_attach", "assessment_progress", "assessment_sheet",
+    "assessment_totals", "assessment_totals_for_period", "current_period",
+    "missing_evidence_codes", "remediation_findings", "score_for_row", "score_history", "unscored_codes",
 ]

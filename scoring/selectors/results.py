@@ -14,6 +14,7 @@ from django.db.models import F, Q, QuerySet, Window
 from django.db.models.functions import Rank
 
 from units.models import Block, Unit, UnitHead
+from units.text import search_text
 
 from ..models import CENT, Approval, Assessment, Criterion, HeadRating, Period, Phase, Score, format_score
 from .assessment import FieldTotal, Totals
@@ -159,9 +160,11 @@ def lines_of(rows) -> list[RankedLine]:
 
 def ranked_position(period: Period, block: Block, wanted: str) -> tuple[int, int] | None:
     """(position from 0 in the block's list, assessment id) of the first unit, in ranking order,
-    whose code is `wanted` or whose name has its words: the ranking page's "find a unit"."""
+    whose code is `wanted` or whose name has its words: the ranking page's "find a unit". A long
+    paste is cut down as in the unit directory (`units.text.search_words`)."""
     from units.selectors import unit_list
 
+    wanted = search_text(wanted)
     candidates = Unit.objects.filter(code__iexact=wanted).values("pk")
     by_name = unit_list(q=wanted, include_inactive=True).prefetch_related(None).values("pk")
     found = (

@@ -17,7 +17,6 @@ from django.utils import timezone
 
 from audit.services import audit_log, diff_fields
 from cchc.uploads import clean_filename, content_type_of, validate_upload
-from units import roles
 from units.models import Unit
 from units.text import nfc
 
@@ -34,8 +33,9 @@ from ..models import (
     Score,
     format_score,
 )
-from ..selectors.assessment import appraiser_may_score, missing_evidence_codes, unscored_codes
-from .errors import PhaseError, ScoringError, StaleScore
+from ..scope import AssessmentAccess, assessment_access, is_council, is_staff
+from ..selectors.assessment import missing_evidence_codes, unscored_codes
+from .errors import PhaseError, ReasonRequired, ScoringError, StaleScore
 from .results import approval_void_if_stale
 from .totals import assessment_totals_refresh
 
@@ -59,7 +59,7 @@ def _today():
 def _lock(score: Score) -> tuple[Assessment, Score, Period]:
     """Lock the assessment, then the row; read the period after the lock so that a phase change
     committed meanwhile is seen (phase changes lock every assessment of the period)."""
-    assessment = Assessment.objects.select_for_update().get(pk=score.assessment_id)
+    assessment = Assessment.objects.select_for_update(of=("self",)).select_related("framework").get(pk=score.assessment_id)
     # of=self: lock the row, not the criterion joined to it (shared by every unit's row).
     locked = Score.objects.select_for_update(of=("self",)).select_related("criterion").get(pk=score.pk)
     locked.assessment = assessment
@@ -84,13 +84,16 @@ def _check_not_approved(period: Period) -> None:
         raise PhaseError(APPROVED_MESSAGE)
 
 
-def _is_unit_editor(actor, assessment: Assessment) -> bool:
-    return actor is not None and roles.has_role(actor, roles.UNIT_EDITOR) and actor.unit_id == assessment.unit_id
+# --- One validation per stage ------------------------------------------------------------------
+# Each stage has one check of its window (phase, deadline, who) and one of its values. The row
+# services, the sheets' "editable" flags (through the `*_refusal` functions) and the score
+# import (values and phase) all call these, so a page never offers what a save would refuse.
 
 
-def _check_self_window(actor, assessment: Assessment, period: Period) -> None:
+def _check_self_window(access: AssessmentAccess) -> None:
+    assessment, period = access.assessment, access.assessment.period
     _check_not_approved(period)
-    if not _is_unit_editor(actor, assessment):
+    if not access.own:
         raise ScoringError("Chỉ cán bộ đầu mối CCHC của đơn vị mới được tự đánh giá.")
     if assessment.status == Assessment.Status.SUBMITTED:
         when = timezone.localtime(assessment.submitted_at) if assessment.submitted_at else None
@@ -105,53 +108,101 @@ def _check_self_window(actor, assessment: Assessment, period: Period) -> None:
         raise ScoringError(f"Đã quá hạn tự đánh giá ({deadline:%d/%m/%Y}).")
 
 
-def _check_appraiser(actor, score: Score, period: Period) -> None:
-    _check_not_approved(period)
+def _check_self_row(access: AssessmentAccess, score: Score) -> None:
+    _check_self_window(access)
+    if score.criterion.kind != Kind.SELF:
+        raise ScoringError(f"Tiêu chí {score.criterion.code} không do đơn vị tự chấm.")
+
+
+def appraisal_phase_open(period: Period, score: Score) -> bool:
+    """The appraisal phase, or a row Sở Nội vụ sent back to its appraiser afterwards."""
     returned = score.needs_reappraisal and period.phase in (Phase.EXPLANATION, Phase.FINALIZATION)
-    if period.phase != Phase.APPRAISAL and not returned:
+    return period.phase == Phase.APPRAISAL or returned
+
+
+def _check_appraiser(access: AssessmentAccess, score: Score) -> None:
+    period = access.assessment.period
+    _check_not_approved(period)
+    if not appraisal_phase_open(period, score):
         raise PhaseError(f"Kỳ đánh giá đang ở giai đoạn {period.get_phase_display()}, không phải giai đoạn thẩm định.")
     if score.criterion.kind == Kind.SURVEY:
         raise ScoringError("Điểm điều tra xã hội học được nhập từ kết quả điều tra, không thẩm định trực tiếp.")
-    if not appraiser_may_score(actor, score.assessment, score.criterion.code):
+    if not access.may_appraise(score.criterion.code):
         raise ScoringError("Bạn không được phân công thẩm định tiêu chí này của đơn vị.")
 
 
-def _check_explanation_window(actor, assessment: Assessment, score: Score, period: Period) -> None:
+def _check_explanation_window(access: AssessmentAccess) -> None:
+    period = access.assessment.period
     _check_not_approved(period)
-    if not _is_unit_editor(actor, assessment):
+    if not access.own:
         raise ScoringError("Chỉ cán bộ đầu mối CCHC của đơn vị mới được giải trình.")
     if period.phase != Phase.EXPLANATION:
         raise PhaseError(f"Kỳ đánh giá đang ở giai đoạn {period.get_phase_display()}, không phải giai đoạn giải trình.")
     deadline = period.explanation_deadline
     if deadline and _today() > deadline:
         raise ScoringError(f"Đã quá hạn giải trình ({deadline:%d/%m/%Y}).")
+
+
+def _check_explanation_row(access: AssessmentAccess, score: Score) -> None:
+    _check_explanation_window(access)
     if not score.is_deducted:
         raise ScoringError(f"Tiêu chí {score.criterion.code} không bị trừ điểm khi thẩm định nên không cần giải trình.")
 
 
-def _check_finalizer(actor, score: Score, period: Period) -> None:
+def _check_finalizer(access: AssessmentAccess, score: Score) -> None:
+    period = access.assessment.period
     _check_not_approved(period)
     if period.phase != Phase.FINALIZATION:
         raise PhaseError(f"Kỳ đánh giá đang ở giai đoạn {period.get_phase_display()}, không phải giai đoạn hoàn thiện kết quả.")
-    if not appraiser_may_score(actor, score.assessment, score.criterion.code):
+    if not access.may_appraise(score.criterion.code):
         raise ScoringError("Chỉ thành viên Hội đồng được phân công hoặc Sở Nội vụ mới được hoàn thiện điểm này.")
+    if score.not_applicable:
+        raise ScoringError(f"Tiêu chí {score.criterion.code} không áp dụng với đơn vị nên không có điểm cuối cùng.")
 
 
-def self_window_refusal(actor, assessment: Assessment) -> str | None:
-    """Why the unit cannot edit its self-assessment now (for the page), or None."""
+def _check_return(access: AssessmentAccess, score: Score) -> None:
+    period = access.assessment.period
+    _check_not_approved(period)
+    if not access.staff:
+        raise ScoringError("Chỉ Sở Nội vụ mới được trả lại tiêu chí cho người thẩm định.")
+    if period.phase not in (Phase.EXPLANATION, Phase.FINALIZATION):
+        raise PhaseError("Chỉ trả lại cho người thẩm định trong giai đoạn giải trình hoặc hoàn thiện kết quả.")
+    if score.criterion.kind == Kind.SURVEY:
+        raise ScoringError("Điểm điều tra xã hội học được nhập từ kết quả điều tra, không trả lại người thẩm định.")
+    if score.needs_reappraisal:
+        raise ScoringError(f"Tiêu chí {score.criterion.code} đã được trả lại người thẩm định.")
+
+
+def _refusal(check, *args) -> str | None:
     try:
-        _check_self_window(actor, assessment, assessment.period)
+        check(*args)
     except ScoringError as exc:
         return str(exc)
     return None
 
 
-def explanation_refusal(actor, score: Score) -> str | None:
-    try:
-        _check_explanation_window(actor, score.assessment, score, score.assessment.period)
-    except ScoringError as exc:
-        return str(exc)
-    return None
+def self_window_refusal(access: AssessmentAccess) -> str | None:
+    """Why the unit cannot edit its self-assessment now (shown where the form would be), or None."""
+    return _refusal(_check_self_window, access)
+
+
+def explanation_window_refusal(access: AssessmentAccess) -> str | None:
+    """Why the unit cannot explain now (deadline passed, phase), or None."""
+    return _refusal(_check_explanation_window, access)
+
+
+# Why a row cannot be changed at a stage now, or None: what the sheets show instead of a form.
+ROW_CHECKS = {
+    "self": _check_self_row,
+    "appraisal": _check_appraiser,
+    "explanation": _check_explanation_row,
+    "final": _check_finalizer,
+    "return": _check_return,
+}
+
+
+def row_refusal(access: AssessmentAccess, score: Score, stage: str) -> str | None:
+    return _refusal(ROW_CHECKS[stage], access, score)
 
 
 def _value(criterion, value):
@@ -159,6 +210,75 @@ def _value(criterion, value):
         return criterion.check_score(value)
     except ValidationError as exc:
         raise ScoringError(" ".join(exc.messages)) from None
+
+
+def _na(criterion, not_applicable: bool) -> bool:
+    if not_applicable and not criterion.na_allowed:
+        raise ScoringError(f"Tiêu chí {criterion.code} không được đánh dấu “không áp dụng”.")
+    return bool(not_applicable)
+
+
+def validate_self(score: Score, *, value, note: str, not_applicable: bool) -> dict:
+    """The unit's score of a row: empty means "not scored yet"."""
+    criterion = score.criterion
+    if criterion.kind != Kind.SELF:
+        raise ScoringError(f"Tiêu chí {criterion.code} không do đơn vị tự chấm.")
+    na = _na(criterion, not_applicable)
+    return {
+        "self_score": None if na or value in (None, "") else _value(criterion, value),
+        "not_applicable": na,
+        "self_note": nfc(note),
+    }
+
+
+def validate_appraisal(score: Score, *, value, reason: str, not_applicable: bool | None) -> dict:
+    """The council's score of a row. A reason (lý do trừ điểm) is required whenever it is below
+    the unit's self score or overturns the unit's "not applicable": the unit reads it in the
+    explanation round and answers it. `not_applicable` None keeps the row's flag."""
+    criterion = score.criterion
+    if criterion.kind == Kind.SURVEY:
+        raise ScoringError("Điểm điều tra xã hội học được nhập từ kết quả điều tra, không thẩm định trực tiếp.")
+    reason = nfc(reason)
+    was_na = score.not_applicable
+    na = was_na if not_applicable is None else _na(criterion, not_applicable)
+    if na and not criterion.na_allowed:
+        raise ScoringError(f"Tiêu chí {criterion.code} không được đánh dấu “không áp dụng”.")
+    if na:
+        appraised = None
+    elif value in (None, ""):
+        raise ScoringError(f"Chưa nhập điểm thẩm định của tiêu chí {criterion.code}.")
+    else:
+        appraised = _value(criterion, value)
+    if not reason:
+        if na != was_na:
+            raise ReasonRequired("Cần nêu lý do khi thay đổi việc áp dụng tiêu chí so với bản tự đánh giá.")
+        if score.self_score is not None and appraised is not None and appraised < score.self_score:
+            raise ReasonRequired(
+                f"Điểm thẩm định {vn_score(appraised)} thấp hơn điểm tự đánh giá {vn_score(score.self_score)}: cần nêu lý do trừ điểm."
+            )
+    return {"appraised_score": appraised, "appraisal_reason": reason, "not_applicable": na, "needs_reappraisal": False}
+
+
+def validate_final(score: Score, *, value, note: str, not_applicable: bool | None = None) -> dict:
+    """The council's final score. Empty means "as appraised" — the appraised score stands, and
+    writing the appraised score again is the default, not a decision. A file of final results
+    (`not_applicable` given) may also mark a row not applicable; the page never does."""
+    criterion = score.criterion
+    na = score.not_applicable if not_applicable is None else _na(criterion, not_applicable)
+    final = None if na or value in (None, "") else _value(criterion, value)
+    if final is not None and final == score.appraised_score:
+        final = None
+    return {"final_score": final, "council_note": nfc(note), "not_applicable": na}
+
+
+def validate_survey(score: Score, *, value, note: str, not_applicable: bool) -> dict:
+    """Survey points arrive from the survey's results: they are the appraised and final score."""
+    criterion = score.criterion
+    if criterion.kind != Kind.SURVEY:
+        raise ScoringError(f"Tiêu chí {criterion.code} không phải tiêu chí điều tra xã hội học.")
+    na = _na(criterion, not_applicable)
+    points = None if na else _value(criterion, value)
+    return {"appraised_score": points, "final_score": points, "council_note": nfc(note), "not_applicable": na}
 
 
 def _snapshot(score: Score, fields: list[str]) -> dict:
@@ -189,80 +309,52 @@ def _write(*, actor, score: Score, before: dict, fields: list[str], action: str,
 # --- Scores --------------------------------------------------------------------------------------
 
 
+def _access(actor, assessment: Assessment) -> AssessmentAccess:
+    # Read inside the write's transaction, after the locks: a conflict of interest declared or an
+    # assignment removed a moment ago counts.
+    return assessment_access(actor, assessment, fresh=True)
+
+
+def _apply(score: Score, values: dict) -> list[str]:
+    for name, value in values.items():
+        setattr(score, name, value)
+    return list(values)
+
+
 @transaction.atomic
 def score_set_self(*, actor, score: Score, value=None, note: str = "", not_applicable: bool = False, expected_version: int | None) -> Score:
     """The unit's own score, note, and not-applicable flag for one sub-criterion."""
     assessment, score, period = _lock(score)
-    _check_self_window(actor, assessment, period)
+    _check_self_row(_access(actor, assessment), score)
     _check_version(score, expected_version, "self")
-    criterion = score.criterion
-    if criterion.kind != Kind.SELF:
-        raise ScoringError(f"Tiêu chí {criterion.code} không do đơn vị tự chấm.")
-    before = _snapshot(score, ["self_score", "self_note", "not_applicable"])
-    if not_applicable:
-        if not criterion.na_allowed:
-            raise ScoringError(f"Tiêu chí {criterion.code} không được đánh dấu “không áp dụng”.")
-        score.self_score = None
-    else:
-        score.self_score = None if value in (None, "") else _value(criterion, value)
-    score.not_applicable = bool(not_applicable)
-    score.self_note = nfc(note)
-    return _write(actor=actor, score=score, before=before, fields=["self_score", "self_note", "not_applicable"], action="score.self")
+    values = validate_self(score, value=value, note=note, not_applicable=not_applicable)
+    before = _snapshot(score, list(values))
+    return _write(actor=actor, score=score, before=before, fields=_apply(score, values), action="score.self")
 
 
 @transaction.atomic
 def score_set_appraisal(
     *, actor, score: Score, value=None, reason: str = "", not_applicable: bool | None = None, expected_version: int | None
 ) -> Score:
-    """The council's score for one row. A reason (lý do trừ điểm) is required whenever it is
-    below the unit's self score or overturns the unit's "not applicable": the unit reads it in
-    the explanation round and answers it."""
+    """The council's score for one row (see `validate_appraisal` for the reason it needs)."""
     assessment, score, period = _lock(score)
-    _check_appraiser(actor, score, period)
+    _check_appraiser(_access(actor, assessment), score)
     _check_version(score, expected_version, "appraisal")
-    criterion = score.criterion
-    reason = nfc(reason)
-    before = _snapshot(score, ["appraised_score", "appraisal_reason", "not_applicable", "needs_reappraisal"])
-    was_na = score.not_applicable
-    na = was_na if not_applicable is None else bool(not_applicable)
-    if na and not criterion.na_allowed:
-        raise ScoringError(f"Tiêu chí {criterion.code} không được đánh dấu “không áp dụng”.")
-    if na:
-        score.appraised_score = None
-    else:
-        if value in (None, ""):
-            raise ScoringError(f"Chưa nhập điểm thẩm định của tiêu chí {criterion.code}.")
-        score.appraised_score = _value(criterion, value)
-    if not reason:
-        if na != was_na:
-            raise ScoringError("Cần nêu lý do khi thay đổi việc áp dụng tiêu chí so với bản tự đánh giá.")
-        if score.self_score is not None and score.appraised_score is not None and score.appraised_score < score.self_score:
-            raise ScoringError(
-                f"Điểm thẩm định {vn_score(score.appraised_score)} thấp hơn điểm tự đánh giá {vn_score(score.self_score)}: cần nêu lý do trừ điểm."
-            )
-    score.not_applicable = na
-    score.appraisal_reason = reason
-    score.needs_reappraisal = False
+    values = validate_appraisal(score, value=value, reason=reason, not_applicable=not_applicable)
+    before = _snapshot(score, list(values))
     # Saving an unchanged score on a row not yet appraised still counts: it confirms the unit's
     # score, and the row leaves the appraiser's queue.
     first = score.appraised_at is None
-    score.appraised_by = actor if getattr(actor, "is_authenticated", False) else None
-    score.appraised_at = timezone.now()
-    return _write(
-        actor=actor,
-        score=score,
-        before=before,
-        fields=["appraised_score", "appraisal_reason", "not_applicable", "needs_reappraisal", "appraised_by", "appraised_at"],
-        action="score.appraisal",
-        force=first,
-    )
+    values["appraised_by"] = actor if getattr(actor, "is_authenticated", False) else None
+    values["appraised_at"] = timezone.now()
+    return _write(actor=actor, score=score, before=before, fields=_apply(score, values), action="score.appraisal", force=first)
 
 
 @transaction.atomic
 def score_set_explanation(*, actor, score: Score, text: str, expected_version: int | None) -> Score:
     """The unit's answer (giải trình) to a deduction, before the explanation deadline."""
     assessment, score, period = _lock(score)
-    _check_explanation_window(actor, assessment, score, period)
+    _check_explanation_row(_access(actor, assessment), score)
     _check_version(score, expected_version, "explanation")
     text = nfc(text)
     if not text:
@@ -277,21 +369,14 @@ def score_set_explanation(*, actor, score: Score, text: str, expected_version: i
 def score_set_final(*, actor, score: Score, value=None, note: str = "", expected_version: int | None) -> Score:
     """The council's final score. Empty means "as appraised" — the appraised score stands."""
     assessment, score, period = _lock(score)
-    _check_finalizer(actor, score, period)
+    _check_finalizer(_access(actor, assessment), score)
     _check_version(score, expected_version, "final")
-    criterion = score.criterion
-    if score.not_applicable:
-        raise ScoringError(f"Tiêu chí {criterion.code} không áp dụng với đơn vị nên không có điểm cuối cùng.")
-    before = _snapshot(score, ["final_score", "council_note"])
-    final = None if value in (None, "") else _value(criterion, value)
-    # Writing the appraised score again is the default, not a decision: keep "as appraised".
-    score.final_score = None if final is not None and final == score.appraised_score else final
-    score.council_note = nfc(note)
-    score.finalized_by = actor if getattr(actor, "is_authenticated", False) else None
-    score.finalized_at = timezone.now()
-    return _write(
-        actor=actor, score=score, before=before, fields=["final_score", "council_note", "finalized_by", "finalized_at"], action="score.final"
-    )
+    values = validate_final(score, value=value, note=note)
+    del values["not_applicable"]  # unchanged: the page does not mark rows not applicable
+    before = _snapshot(score, list(values))
+    values["finalized_by"] = actor if getattr(actor, "is_authenticated", False) else None
+    values["finalized_at"] = timezone.now()
+    return _write(actor=actor, score=score, before=before, fields=_apply(score, values), action="score.final")
 
 
 @transaction.atomic
@@ -299,11 +384,7 @@ def score_return_to_appraiser(*, actor, score: Score, note: str, expected_versio
     """Staff send a row back to its appraiser (for example after a convincing explanation): the
     appraiser may score it again although the appraisal phase is over."""
     assessment, score, period = _lock(score)
-    _check_not_approved(period)
-    if not roles.has_role(actor, roles.STAFF):
-        raise ScoringError("Chỉ Sở Nội vụ mới được trả lại tiêu chí cho người thẩm định.")
-    if period.phase not in (Phase.EXPLANATION, Phase.FINALIZATION):
-        raise PhaseError("Chỉ trả lại cho người thẩm định trong giai đoạn giải trình hoặc hoàn thiện kết quả.")
+    _check_return(_access(actor, assessment), score)
     _check_version(score, expected_version, "appraisal")
     note = nfc(note)
     if not note:
@@ -317,17 +398,20 @@ def score_return_to_appraiser(*, actor, score: Score, note: str, expected_versio
 # --- Evidence ------------------------------------------------------------------------------------
 
 
+def _check_evidence_window(access: AssessmentAccess, score: Score, stage: str) -> None:
+    """Files go with the unit's own words: its self-assessment, or its explanation."""
+    if stage == Evidence.Stage.EXPLANATION:
+        _check_explanation_row(access, score)
+    else:
+        _check_self_row(access, score)
+
+
 @transaction.atomic
 def evidence_add(*, actor, score: Score, upload, doc_number: str = "", doc_date=None, page_ref: str = "", stage: str = Evidence.Stage.SELF) -> Evidence:
     """Attach a file to a row: while self-assessing, or with an explanation. The file is checked
     by content (a renamed executable is refused) and stored under a random name."""
     assessment, score, period = _lock(score)
-    if stage == Evidence.Stage.EXPLANATION:
-        _check_explanation_window(actor, assessment, score, period)
-    else:
-        _check_self_window(actor, assessment, period)
-        if score.criterion.kind != Kind.SELF:
-            raise ScoringError(f"Tiêu chí {score.criterion.code} không do đơn vị tự chấm.")
+    _check_evidence_window(_access(actor, assessment), score, stage)
     try:
         kind = validate_upload(upload)
     except ValidationError as exc:
@@ -360,10 +444,7 @@ def evidence_delete(*, actor, evidence: Evidence) -> None:
     score = Score.objects.select_related("criterion").get(pk=evidence.score_id)
     assessment, score, period = _lock(score)
     evidence = Evidence.objects.get(pk=evidence.pk)
-    if evidence.stage == Evidence.Stage.EXPLANATION:
-        _check_explanation_window(actor, assessment, score, period)
-    else:
-        _check_self_window(actor, assessment, period)
+    _check_evidence_window(_access(actor, assessment), score, evidence.stage)
     described = evidence.original_name + (f" ({evidence.citation})" if evidence.citation else "")
     audit_log(actor=actor, action="evidence.delete", target=score, changes={EVIDENCE_KEY: [described, None]})
     field_file = evidence.file
@@ -380,10 +461,10 @@ def assessment_submit(*, actor, assessment: Assessment, note: str = "") -> Asses
     """The unit hands in its self-assessment. Every self-scored row must be scored (or marked not
     applicable), and every row that requires evidence must have it — unless the unit explains
     why in `note` (the council then judges it)."""
-    assessment = Assessment.objects.select_for_update().select_related("unit").get(pk=assessment.pk)
+    assessment = Assessment.objects.select_for_update(of=("self",)).select_related("unit", "framework").get(pk=assessment.pk)
     period = Period.objects.get(pk=assessment.period_id)
     assessment.period = period
-    _check_self_window(actor, assessment, period)
+    _check_self_window(_access(actor, assessment))
     note = nfc(note)
     unscored = unscored_codes(assessment)
     if unscored:
@@ -490,7 +571,7 @@ def assessment_reopen_for_unit(*, actor, assessment: Assessment, reason: str) ->
     assessment = Assessment.objects.select_for_update().select_related("unit").get(pk=assessment.pk)
     period = Period.objects.get(pk=assessment.period_id)
     _check_not_approved(period)
-    if not roles.has_role(actor, roles.STAFF):
+    if not is_staff(actor):
         raise ScoringError("Chỉ Sở Nội vụ mới được mở lại phiếu tự đánh giá.")
     if period.phase != Phase.SELF_ASSESSMENT:
         raise PhaseError("Chỉ mở lại phiếu trong giai đoạn tự đánh giá.")
@@ -513,7 +594,7 @@ def assessment_reopen_for_unit(*, actor, assessment: Assessment, reason: str) ->
 def assignment_create(*, actor, period: Period, member, field_code: str, block=None):
     period = Period.objects.select_for_update().get(pk=period.pk)
     _check_not_approved(period)
-    if not roles.has_role(member, roles.COUNCIL):
+    if not is_council(member):
         raise ScoringError(f"{member} không phải thành viên Hội đồng thẩm định.")
     fields = Criterion.objects.filter(framework__period=period, parent__isnull=True, code=field_code)
     if block is not None:
@@ -543,7 +624,7 @@ def conflict_declare(*, actor, period: Period, unit, reason: str):
     """A member stands aside from a unit's appraisal; the unit leaves their queue."""
     period = Period.objects.get(pk=period.pk)
     _check_not_approved(period)
-    if not roles.has_role(actor, roles.COUNCIL):
+    if not is_council(actor):
         raise ScoringError("Chỉ thành viên Hội đồng thẩm định khai báo xung đột lợi ích.")
     reason = nfc(reason)
     if not reason:

@@ -1,10 +1,16 @@
 """The domain errors of the scoring services. Views show their message as is."""
 
+from cchc.errors import DomainError
+
 LOCKED_MESSAGE = "Kỳ đánh giá đã qua giai đoạn dự thảo, không thể sửa bộ chỉ số."
 
 
-class ScoringError(Exception):
+class ScoringError(DomainError):
     """A refused change, with a Vietnamese message to show as is."""
+
+
+class ReasonRequired(ScoringError):
+    """A change that needs a written reason came without one (an import points at its note)."""
 
 
 class FrameworkLocked(ScoringError):

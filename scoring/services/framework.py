@@ -9,9 +9,8 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.forms.models import model_to_dict
 
-from audit.services import audit_log, diff_fields
+from audit.services import audit_log, save_audited, snapshot
 from cchc.tabular import ImportRejected, RowError, Table
 from units.models import Block
 from units.text import fold, nfc
@@ -33,16 +32,11 @@ CRITERION_FIELDS = ["title", "max_score", "kind", "rule", "guidance", "evidence_
 # --- Periods ----------------------------------------------------------------------------------
 
 
-def _period_snapshot(period: Period) -> dict:
-    return model_to_dict(period, fields=["year", "phase"] + PERIOD_FIELDS)
-
-
 @transaction.atomic
 def period_create(*, actor, year: int, title: str = "", **fields) -> Period:
     period = Period(year=year, title=nfc(title) or f"Chỉ số cải cách hành chính năm {year}", **fields)
     period.full_clean()
-    period.save()
-    audit_log(actor=actor, action="period.create", target=period, changes=diff_fields({}, _period_snapshot(period)))
+    save_audited(period, {}, actor=actor, action="period.create", fields=["year", "phase"] + PERIOD_FIELDS)
     return period
 
 
@@ -53,16 +47,13 @@ def period_update(*, actor, period: Period, **fields) -> Period:
     period = Period.objects.select_for_update().get(pk=period.pk)
     if period.phase == Phase.APPROVED:
         raise PhaseError("Kỳ đánh giá đã được phê duyệt, không thể sửa thông tin. Hãy mở lại kỳ đánh giá (nêu lý do) nếu cần.")
-    before = _period_snapshot(period)
+    before = snapshot(period, PERIOD_FIELDS)
     for name, value in fields.items():
         if name not in PERIOD_FIELDS:
             raise ValueError(f"{name} is not editable")
         setattr(period, name, nfc(value) if isinstance(value, str) else value)
     period.full_clean()
-    changes = diff_fields(before, _period_snapshot(period))
-    if changes:
-        period.save()
-        audit_log(actor=actor, action="period.update", target=period, changes=changes)
+    save_audited(period, before, actor=actor, action="period.update", fields=PERIOD_FIELDS)
     return period
 
 
@@ -161,9 +152,11 @@ def period_move(*, actor, period: Period, to_phase: str, reason: str = "") -> Pe
         raise PhaseError(f"Kỳ đánh giá đã ở giai đoạn {target.label}.")
     if PHASES.index(target) < period.phase_index:
         return period_reopen(actor=actor, period=period, to_phase=target, reason=reason)
-    with transaction.atomic():
-        while period.phase != target:
-            period = period_advance(actor=actor, period=period, reason=reason)
+    # Each step commits on its own, as the page's button does: a refusal half-way leaves the
+    # period at the last phase it reached, and keeps what a refused step commits on purpose
+    # (the voiding of an approval the scores no longer match, see `period_advance`).
+    while period.phase != target:
+        period = period_advance(actor=actor, period=period, reason=reason)
     return period
 
 
@@ -270,10 +263,6 @@ def framework_delete(*, actor, framework: Framework) -> None:
     framework.delete()
 
 
-def _criterion_snapshot(criterion: Criterion) -> dict:
-    return model_to_dict(criterion, fields=["code"] + CRITERION_FIELDS)
-
-
 def _clean_fields(fields: dict) -> dict:
     unknown = set(fields) - set(CRITERION_FIELDS)
     if unknown:
@@ -309,8 +298,7 @@ def criterion_create(*, actor, framework: Framework, parent: Criterion | None = 
     order = max((order for _, order in siblings), default=0) + 1
     criterion = Criterion(framework=framework, parent=parent, code=code, order=order, **_clean_fields(fields))
     criterion.clean()
-    criterion.save()
-    audit_log(actor=actor, action="criterion.create", target=framework, changes=diff_fields({}, _criterion_snapshot(criterion)))
+    save_audited(criterion, {}, actor=actor, action="criterion.create", fields=["code"] + CRITERION_FIELDS, target=framework)
     return criterion
 
 
@@ -320,15 +308,15 @@ def criterion_update(*, actor, criterion: Criterion, **fields) -> Criterion:
     framework is brought back into balance one edit at a time."""
     _lock_draft(criterion.framework.period_id)
     criterion = Criterion.objects.select_for_update().select_related("framework").get(pk=criterion.pk)
-    before = _criterion_snapshot(criterion)
+    before = snapshot(criterion, CRITERION_FIELDS)
     for name, value in _clean_fields(fields).items():
         setattr(criterion, name, value)
     criterion.clean()
-    changes = diff_fields(before, _criterion_snapshot(criterion))
-    if changes:
-        criterion.save()
-        changes["code"] = [criterion.code, criterion.code]
-        audit_log(actor=actor, action="criterion.update", target=criterion.framework, changes=changes)
+    # The event is the framework's: the unchanged code says which criterion changed.
+    save_audited(
+        criterion, before, actor=actor, action="criterion.update", fields=CRITERION_FIELDS,
+        target=criterion.framework, extra={"code": [criterion.code, criterion.code]},
+    )
     return criterion
 
 

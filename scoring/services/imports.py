@@ -4,19 +4,17 @@ nothing is written."""
 
 from dataclasses import dataclass
 
-from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from audit.models import AuditEvent
-from audit.services import diff_fields
+from audit.services import AuditEntry, audit_log_many, diff_fields
 from cchc.tabular import ImportRejected, RowError, Table
 from units.models import Unit
 from units.text import nfc
 
 from ..models import SCORED_KINDS_BY_STAGE, Assessment, Criterion, Kind, Period, Phase, Score
-from .assessment import vn_score
+from .assessment import _snapshot, validate_appraisal, validate_final, validate_self, validate_survey
+from .errors import ReasonRequired, ScoringError
 from .results import approval_void_if_stale
 from .totals import assessment_totals_refresh
 
@@ -31,12 +29,20 @@ STAGES = {
     "survey": ("điều tra xã hội học", [Phase.APPRAISAL, Phase.EXPLANATION, Phase.FINALIZATION]),
 }
 KIND_NAMES = {Kind.SELF: "tự đánh giá, thẩm định", Kind.SURVEY: "điều tra xã hội học", Kind.DEDUCTION: "điểm trừ"}
-# The fields each stage writes, and the column the note goes to.
+# Each stage's check of a row's values (the one the row forms use), called as
+# (score, score text, note, not applicable).
+VALIDATE = {
+    "self": lambda score, value, note, na: validate_self(score, value=value, note=note, not_applicable=na),
+    "appraisal": lambda score, value, note, na: validate_appraisal(score, value=value, reason=note, not_applicable=na),
+    "final": lambda score, value, note, na: validate_final(score, value=value, note=note, not_applicable=na),
+    "survey": lambda score, value, note, na: validate_survey(score, value=value, note=note, not_applicable=na),
+}
+# The audited fields each stage writes (what the validation returns).
 STAGE_FIELDS = {
-    "self": (["self_score", "self_note", "not_applicable"], "self_note"),
-    "appraisal": (["appraised_score", "appraisal_reason", "not_applicable"], "appraisal_reason"),
-    "final": (["final_score", "council_note", "not_applicable"], "council_note"),
-    "survey": (["appraised_score", "final_score", "council_note", "not_applicable"], "council_note"),
+    "self": ["self_score", "self_note", "not_applicable"],
+    "appraisal": ["appraised_score", "appraisal_reason", "not_applicable", "needs_reappraisal"],
+    "final": ["final_score", "council_note", "not_applicable"],
+    "survey": ["appraised_score", "final_score", "council_note", "not_applicable"],
 }
 
 
@@ -138,78 +144,51 @@ def scores_import(*, table: Table, period: Period, stage: str, actor, source: st
             continue
         score.criterion = criterion
         score.assessment = assessment
-        value, na = None, False
-        if score_text.lower() in NA_WORDS:
-            if not criterion.na_allowed:
-                errors.append(RowError(number, "score", f"Tiêu chí {code} không được đánh dấu không áp dụng (NA)."))
-                continue
-            na = True
-        elif score_text:
-            try:
-                value = criterion.check_score(score_text)
-            except ValidationError as exc:
-                errors.append(RowError(number, "score", " ".join(exc.messages)))
-                continue
-        elif stage != "final":
+        na = score_text.lower() in NA_WORDS
+        if not na and not score_text and stage != "final":
             errors.append(RowError(number, "score", "Chưa có điểm (ghi NA nếu tiêu chí không áp dụng)."))
             continue
-        if stage == "appraisal" and not note:
-            if value is not None and score.self_score is not None and value < score.self_score:
-                errors.append(
-                    RowError(number, "note", f"Điểm thẩm định {vn_score(value)} thấp hơn điểm tự đánh giá {vn_score(score.self_score)}: cần ghi lý do trừ điểm ở cột note.")
-                )
-                continue
-        planned.append((number, score, {"value": value, "na": na, "note": note}))
+        # The same check of the values as a save of the row in the browser.
+        try:
+            values = VALIDATE[stage](score, "" if na else score_text, note, na)
+        except ReasonRequired as exc:
+            errors.append(RowError(number, "note", f"{exc} Ghi lý do ở cột note."))
+            continue
+        except ScoringError as exc:
+            errors.append(RowError(number, "score", str(exc)))
+            continue
+        planned.append((number, score, values))
     if errors:
         raise ImportRejected(errors)
 
     now = timezone.now()
-    fields, note_field = STAGE_FIELDS[stage]
+    fields = STAGE_FIELDS[stage]
     user = actor if getattr(actor, "is_authenticated", False) else None
-    changed_scores, events = [], []
-    content_type = ContentType.objects.get_for_model(Score)
-    for number, score, data in planned:
-        before = {name: vn_score(getattr(score, name)) if name.endswith("_score") else getattr(score, name) for name in fields}
-        value = None if data["na"] else data["value"]
-        if stage == "self":
-            score.self_score = value
-        elif stage == "appraisal":
-            score.appraised_score = value
-            score.appraised_by, score.appraised_at, score.needs_reappraisal = user, now, False
+    changed_scores, entries = [], []
+    for number, score, values in planned:
+        before = _snapshot(score, fields)
+        for name, value in values.items():
+            setattr(score, name, value)
+        if stage == "appraisal":
+            score.appraised_by, score.appraised_at = user, now
         elif stage == "final":
-            score.final_score = None if value is not None and value == score.appraised_score else value
             score.finalized_by, score.finalized_at = user, now
-        else:
-            score.appraised_score = score.final_score = value
-        score.not_applicable = data["na"]
-        setattr(score, note_field, data["note"])
-        after = {name: vn_score(getattr(score, name)) if name.endswith("_score") else getattr(score, name) for name in fields}
-        changes = diff_fields(before, after)
+        changes = diff_fields(before, _snapshot(score, fields))
         if not changes:
             continue
         score.version += 1
         score.updated_by = user
         changed_scores.append(score)
-        events.append(
-            AuditEvent(
-                actor=user,
-                action="score.import",
-                target_type=content_type,
-                target_id=str(score.pk),
-                target_repr=str(score)[:255],
-                changes=changes,
-                reason=f"Nhập điểm {STAGES[stage][0]} từ tệp {source}, dòng {number}".strip(),
-            )
-        )
+        entries.append(AuditEntry(target=score, changes=changes, reason=f"Nhập điểm {STAGES[stage][0]} từ tệp {source}, dòng {number}".strip()))
     update = fields + ["version", "updated_by", "updated_at"]
     if stage == "appraisal":
-        update += ["appraised_by", "appraised_at", "needs_reappraisal"]
+        update += ["appraised_by", "appraised_at"]
     elif stage == "final":
         update += ["finalized_by", "finalized_at"]
     for score in changed_scores:
         score.updated_at = now
     Score.objects.bulk_update(changed_scores, update, batch_size=500)
-    AuditEvent.objects.bulk_create(events, batch_size=500)
+    audit_log_many(actor=user, action="score.import", entries=entries)
     if changed_scores:
         assessment_totals_refresh(period=period, assessment_ids={s.assessment_id for s in changed_scores})
         approval_void_if_stale(period=period, actor=user)

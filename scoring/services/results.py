@@ -8,10 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import audit_log
-from units import roles
 from units.text import nfc
 
 from ..models import Approval, Assessment, HeadRating, HeadRatingOverride, Period, Phase
+from ..scope import assessment_access, is_council, is_staff
 from ..selectors.results import approval_for_period, ranking_for_period, scores_hash
 from .errors import PhaseError, ScoringError
 
@@ -40,7 +40,7 @@ def approval_record(*, actor, period: Period, council_approved_on: datetime.date
     """The council approves the results as they stand (finalisation phase): the ranking is kept as
     it was approved, with a fingerprint of every final score to notice later changes."""
     period = Period.objects.select_for_update().get(pk=period.pk)
-    if not roles.has_role(actor, roles.STAFF, roles.COUNCIL):
+    if not (is_staff(actor) or is_council(actor)):
         raise ScoringError("Chỉ thành viên Hội đồng thẩm định hoặc Sở Nội vụ mới ghi nhận việc Hội đồng thông qua kết quả.")
     if period.phase != Phase.FINALIZATION:
         raise PhaseError(
@@ -77,9 +77,17 @@ def approval_set_decision(
     *, actor, approval: Approval, decision_number: str, decision_date: datetime.date, signer_name: str, signer_title: str
 ) -> Approval:
     """Staff enter the People's Committee decision that approves the council's results."""
+    # The period first, as every phase change locks it: the decision cannot change under the move
+    # to "approved", and once approved it is part of what was published.
+    period = Period.objects.select_for_update().get(pk=approval.period_id)
     approval = Approval.objects.select_for_update().select_related("period").get(pk=approval.pk)
-    if not roles.has_role(actor, roles.STAFF):
+    if not is_staff(actor):
         raise ScoringError("Chỉ Sở Nội vụ mới nhập quyết định phê duyệt.")
+    if period.phase == Phase.APPROVED:
+        raise PhaseError(
+            "Kết quả đã được phê duyệt và công bố theo quyết định này; không thể sửa số, ngày quyết định hay người ký. "
+            "Hãy đưa kỳ đánh giá về giai đoạn hoàn thiện kết quả (nêu lý do) nếu cần sửa."
+        )
     if not approval.is_active:
         raise ScoringError("Kết quả Hội đồng thông qua này đã bị hủy; Hội đồng cần thông qua lại.")
     values = {
@@ -115,7 +123,7 @@ def _text(value):
 def approval_void(*, actor, approval: Approval, reason: str) -> Approval:
     """Staff withdraw the council's approval (e.g. recorded by mistake); the row stays as record."""
     approval = Approval.objects.select_for_update().select_related("period").get(pk=approval.pk)
-    if not roles.has_role(actor, roles.STAFF):
+    if not is_staff(actor):
         raise ScoringError("Chỉ Sở Nội vụ mới hủy kết quả Hội đồng đã thông qua.")
     if approval.period.phase == Phase.APPROVED:
         raise PhaseError("Kết quả đã được phê duyệt; hãy đưa kỳ đánh giá về giai đoạn hoàn thiện kết quả (nêu lý do) trước khi hủy.")
@@ -152,6 +160,12 @@ def check_ready_to_approve(*, actor, period: Period) -> Approval:
     return approval
 
 
+def _check_may_rate_head(actor, assessment: Assessment) -> None:
+    # A member does not rate the head of their own unit, nor of a unit they stood aside from.
+    if not assessment_access(actor, assessment, fresh=True).may_rate_head:
+        raise ScoringError("Chỉ Sở Nội vụ hoặc thành viên Hội đồng thẩm định được đánh giá đơn vị này mới điều chỉnh đánh giá người đứng đầu.")
+
+
 def _check_override_phase(period: Period) -> None:
     if period.phase not in (Phase.EXPLANATION, Phase.FINALIZATION):
         raise PhaseError("Chỉ điều chỉnh mức độ hoàn thành nhiệm vụ của người đứng đầu trước khi kết quả được phê duyệt, trong giai đoạn hoàn thiện kết quả.")
@@ -167,9 +181,8 @@ def _void_for_override(*, actor, period: Period) -> None:
 @transaction.atomic
 def head_rating_override_set(*, actor, assessment: Assessment, rating: str, reason: str) -> HeadRatingOverride:
     """The council rates a head other than the thresholds give, with a written reason."""
-    assessment = Assessment.objects.select_for_update().select_related("unit", "period").get(pk=assessment.pk)
-    if not roles.has_role(actor, roles.STAFF, roles.COUNCIL):
-        raise ScoringError("Chỉ Hội đồng thẩm định hoặc Sở Nội vụ mới điều chỉnh đánh giá người đứng đầu.")
+    assessment = Assessment.objects.select_for_update(of=("self",)).select_related("unit", "period", "framework").get(pk=assessment.pk)
+    _check_may_rate_head(actor, assessment)
     _check_override_phase(assessment.period)
     if rating not in HeadRating.values:
         raise ScoringError("Mức độ hoàn thành nhiệm vụ không hợp lệ.")
@@ -193,9 +206,8 @@ def head_rating_override_set(*, actor, assessment: Assessment, rating: str, reas
 @transaction.atomic
 def head_rating_override_remove(*, actor, assessment: Assessment, reason: str = "") -> None:
     """Back to the rating the thresholds give."""
-    assessment = Assessment.objects.select_for_update().select_related("unit", "period").get(pk=assessment.pk)
-    if not roles.has_role(actor, roles.STAFF, roles.COUNCIL):
-        raise ScoringError("Chỉ Hội đồng thẩm định hoặc Sở Nội vụ mới điều chỉnh đánh giá người đứng đầu.")
+    assessment = Assessment.objects.select_for_update(of=("self",)).select_related("unit", "period", "framework").get(pk=assessment.pk)
+    _check_may_rate_head(actor, assessment)
     _check_override_phase(assessment.period)
     override = HeadRatingOverride.objects.filter(assessment=assessment).first()
     if override is None:

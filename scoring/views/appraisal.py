@@ -11,23 +11,25 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cchc.middleware import IMPORT, accepts_files
+from cchc.params import int_param
+from cchc.redirects import redirect_back
+from cchc.views import attempt, attempt_in_form
 from cchc.tabular import ImportRejected, read_table
-from units import roles
-
-from .. import selectors, services
+from .. import scope, selectors, services
 from ..forms import AssignmentForm, ReasonForm, ScoreImportForm
 from ..models import AppraisalAssignment, Criterion, Period, Phase
-from ..selectors import member_scope
-from .assessment import MODE_PERMS, _get_assessment_for_user, _save, _sheet_context, _visible_fields
+from ..scope import member_scope
+from .assessment import MODE_PERMS, _get_assessment_for_user, _save, _sheet_context
 from .framework import _get_period_for_user, _require
 
 QUEUE_PAGE_SIZE = 50
 
 
 def _period_or_current(request) -> Period | None:
-    year = request.GET.get("nam")
-    if year and year.isdigit():
-        return get_object_or_404(Period, year=int(year))
+    year = int_param(request.GET, "nam")
+    if year is not None:
+        return get_object_or_404(Period, year=year)
     return selectors.current_period()
 
 
@@ -68,8 +70,7 @@ def appraisal_sheet(request, pk: int, field: str):
     assessment = _get_assessment_for_user(request, pk)
     if not request.user.has_perm("scoring.appraise"):
         raise PermissionDenied
-    fields = _visible_fields(request.user, assessment)
-    if fields is not None and field not in fields:
+    if not assessment.access.sees_field(field):
         raise Http404
     context = _sheet_context(request, assessment, mode="appraisal", field_codes={field})
     if not context["groups"]:
@@ -78,7 +79,7 @@ def appraisal_sheet(request, pk: int, field: str):
         context["findings"] = selectors.remediation_findings(assessment)
     context["field"] = field
     context["conflict_form"] = ReasonForm()
-    context["is_member"] = roles.has_role(request.user, roles.COUNCIL)
+    context["is_member"] = scope.is_council(request.user)
     return render(request, "scoring/appraisal_sheet.html", context)
 
 
@@ -102,17 +103,18 @@ def score_appraise(request, pk: int):
 @require_POST
 def conflict_declare(request, pk: int):
     assessment = _get_assessment_for_user(request, pk)
-    if not roles.has_role(request.user, roles.COUNCIL):
+    if not scope.is_council(request.user):
         raise PermissionDenied
     form = ReasonForm(request.POST)
-    try:
-        services.conflict_declare(
+    declared = attempt(
+        request,
+        lambda: services.conflict_declare(
             actor=request.user, period=assessment.period, unit=assessment.unit, reason=form.cleaned_data["reason"] if form.is_valid() else ""
-        )
-    except services.ScoringError as exc:
-        messages.error(request, str(exc))
-        return redirect(request.POST.get("back") or "scoring:appraisal_queue")
-    messages.success(request, f"Đã ghi nhận xung đột lợi ích với {assessment.unit.name}; đơn vị được chuyển khỏi hàng đợi của bạn.")
+        ),
+        f"Đã ghi nhận xung đột lợi ích với {assessment.unit.name}; đơn vị được chuyển khỏi hàng đợi của bạn.",
+    )
+    if not declared:
+        return redirect_back(request, "back", "scoring:appraisal_queue")
     return redirect("scoring:appraisal_queue")
 
 
@@ -122,10 +124,9 @@ def assessment_finalization(request, pk: int):
     """The council's last round: explained rows first, then every row; the final score defaults
     to the appraised one."""
     assessment = _get_assessment_for_user(request, pk)
-    if not request.user.has_perm("scoring.appraise") and not roles.has_role(request.user, roles.LEADER):
+    if not request.user.has_perm("scoring.appraise") and not assessment.access.reader:
         raise PermissionDenied
-    fields = _visible_fields(request.user, assessment)
-    context = _sheet_context(request, assessment, mode="final", field_codes=fields)
+    context = _sheet_context(request, assessment, mode="final")
     rows = [row for group in context["groups"] for row in group.rows]
     context["explained"] = [row for row in rows if row.explanation]
     totals = selectors.assessment_totals(assessment)
@@ -165,12 +166,10 @@ def assignments(request, year: int):
     form = AssignmentForm(request.POST or None, period=period)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.assignment_create(actor=request.user, period=period, member=data["member"], field_code=data["field_code"], block=data["block"])
-        except services.ScoringError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "Đã thêm phân công thẩm định.")
+        call = lambda: services.assignment_create(  # noqa: E731
+            actor=request.user, period=period, member=data["member"], field_code=data["field_code"], block=data["block"]
+        )
+        if attempt_in_form(request, form, call, "Đã thêm phân công thẩm định.")[0]:
             return redirect("scoring:assignments", year=year)
     rows = list(
         AppraisalAssignment.objects.filter(period=period).select_related("member", "member__unit", "block").order_by("field_code", "member__full_name", "block__order")
@@ -191,12 +190,7 @@ def assignments(request, year: int):
 def assignment_delete(request, pk: int):
     assignment = get_object_or_404(AppraisalAssignment, pk=pk)
     _get_period_for_user(request, assignment.period.year, write=True)
-    try:
-        services.assignment_delete(actor=request.user, assignment=assignment)
-    except services.ScoringError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "Đã xóa phân công.")
+    attempt(request, lambda: services.assignment_delete(actor=request.user, assignment=assignment), "Đã xóa phân công.")
     return redirect("scoring:assignments", year=assignment.period.year)
 
 
@@ -205,13 +199,16 @@ def assignment_delete(request, pk: int):
 def appraisal_progress(request, year: int):
     """Staff and leaders follow the council's work: per member and per unit."""
     period = _get_period_for_user(request, year)
-    if not roles.has_role(request.user, roles.STAFF, roles.LEADER):
-        raise PermissionDenied
+    _require(request, "scoring.follow_appraisal")
     members, units = selectors.appraisal_progress(period)
-    totals = selectors.assessment_totals_for_period(period)
-    for line in units:
-        line.totals = totals.get(line.obj.pk)
-    context = {"period": period, "members": members, "units": units, "can_manage": roles.has_role(request.user, roles.STAFF)}
+    # Counts for everyone who follows the work; scores and indexes only where the results rule
+    # allows them (a leader reads them once the results are published).
+    show_scores = scope.results_visible(request.user, period)
+    if show_scores:
+        totals = selectors.assessment_totals_for_period(period)
+        for line in units:
+            line.totals = totals.get(line.obj.pk)
+    context = {"period": period, "members": members, "units": units, "show_scores": show_scores, "can_manage": scope.is_staff(request.user)}
     return render(request, "scoring/appraisal_progress.html", context)
 
 
@@ -219,17 +216,17 @@ def appraisal_progress(request, year: int):
 @require_POST
 def assessments_create_missing(request, year: int):
     period = _get_period_for_user(request, year, write=True)
-    try:
-        created = services.assessments_create_missing(actor=request.user, period=period)
-    except services.ScoringError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"Đã tạo {created} phiếu đánh giá cho đơn vị mới." if created else "Mọi đơn vị đang hoạt động đã có phiếu đánh giá.")
+    attempt(
+        request,
+        lambda: services.assessments_create_missing(actor=request.user, period=period),
+        lambda created: f"Đã tạo {created} phiếu đánh giá cho đơn vị mới." if created else "Mọi đơn vị đang hoạt động đã có phiếu đánh giá.",
+    )
     return redirect("scoring:appraisal_progress", year=year)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@accepts_files(IMPORT)
 def score_import(request, year: int):
     period = _get_period_for_user(request, year, write=True)
     form = ScoreImportForm(request.POST or None, request.FILES or None)

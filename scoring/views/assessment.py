@@ -12,55 +12,38 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_POST
 
+from cchc.middleware import UPLOAD, accepts_files
+from cchc.views import attempt
 from cchc.uploads import ACCEPT_ATTRIBUTE, attachment_response, max_upload_bytes
-from units import roles
-
 from .. import selectors, services
 from ..forms import EvidenceForm, ReasonForm, RowForm, SubmitForm
 from ..models import Assessment, Evidence, Kind, Phase, Score
-from ..selectors import field_of, member_scope
+from ..scope import assessment_access
 
 ROW_TEMPLATE = "scoring/_score_row.html"
 
 
-# --- Scope -------------------------------------------------------------------------------------
-
-
-def _sees_all(user) -> bool:
-    return roles.has_role(user, roles.STAFF, roles.LEADER)
-
-
-def _is_own_unit(user, assessment: Assessment) -> bool:
-    return roles.has_role(user, roles.UNIT_EDITOR) and user.unit_id == assessment.unit_id
+# --- Scope (every rule is in scoring.scope) -----------------------------------------------------
 
 
 def _get_assessment_for_user(request, pk: int, *, write: bool = False) -> Assessment:
-    """Staff and leaders see every assessment, a unit's editor their own unit's, a council member
-    those with a field assigned to them; any other assessment does not exist (404). Leaders only
-    read (403 on writes)."""
+    """The assessment with the user's access to it (`assessment.access`): outside the user's
+    scope it does not exist (404); a reader who may not change anything gets 403 on writes."""
     assessment = get_object_or_404(Assessment.objects.select_related("period", "unit", "unit__block", "framework"), pk=pk)
-    if not selectors.assessment_visible_to(request.user, assessment):
+    access = assessment_access(request.user, assessment)
+    if not access.visible:
         raise Http404
-    if write and not (
-        roles.has_role(request.user, roles.STAFF, roles.COUNCIL) or _is_own_unit(request.user, assessment)
-    ):
+    if write and not access.may_write:
         raise PermissionDenied
+    assessment.access = access
     return assessment
 
 
-def _visible_fields(user, assessment: Assessment) -> set[str] | None:
-    """None for every field; a council member (who is not also the unit's editor or staff) sees
-    only the fields they appraise."""
-    if _sees_all(user) or _is_own_unit(user, assessment):
-        return None
-    return member_scope(assessment.period, user).field_codes_for(assessment.unit)
-
-
 def _get_score_for_user(request, pk: int, *, write: bool = False) -> Score:
+    """A row of an assessment in scope, in a field the user sees (404 otherwise)."""
     score = get_object_or_404(Score.objects.select_related("criterion"), pk=pk)
     assessment = _get_assessment_for_user(request, score.assessment_id, write=write)
-    fields = _visible_fields(request.user, assessment)
-    if fields is not None and field_of(score.criterion.code) not in fields:
+    if not assessment.access.sees_field(score.criterion.code):
         raise Http404
     score.assessment = assessment
     return score
@@ -74,57 +57,35 @@ def _get_evidence_for_user(request, pk: int, *, write: bool = False) -> Evidence
 
 # --- What each row may do -------------------------------------------------------------------------
 
+# The stage whose refusal decides whether a page's row shows its form.
+MODE_STAGES = {"self": "self", "appraisal": "appraisal", "explanation": "explanation", "final": "final"}
 
-def _mark_rows(rows, *, mode: str, user, assessment: Assessment) -> None:
-    """Set `row.editable` for the page's mode, with the page-level checks done once (the rows of
-    one assessment share the phase, the deadline and the member's scope)."""
-    period = assessment.period
-    if mode == "self":
-        allowed = services.self_window_refusal(user, assessment) is None
-        for row in rows:
-            row.editable = allowed and row.criterion.kind == Kind.SELF
-    elif mode == "appraisal":
-        fields = set() if user is None else (
-            None if roles.has_role(user, roles.STAFF) else member_scope(period, user).field_codes_for(assessment.unit)
-        )
-        for row in rows:
-            in_scope = fields is None or field_of(row.criterion.code) in fields
-            open_ = period.phase == Phase.APPRAISAL or (row.needs_reappraisal and period.phase in (Phase.EXPLANATION, Phase.FINALIZATION))
-            row.editable = in_scope and open_ and row.criterion.kind != Kind.SURVEY
-    elif mode == "explanation":
-        for row in rows:
-            row.editable = row.is_deducted and services.explanation_refusal(user, row) is None
-    elif mode == "final":
-        allowed = period.phase == Phase.FINALIZATION and roles.has_role(user, roles.STAFF, roles.COUNCIL)
-        fields = None if roles.has_role(user, roles.STAFF) else member_scope(period, user).field_codes_for(assessment.unit)
-        for row in rows:
-            row.editable = allowed and not row.not_applicable and (fields is None or field_of(row.criterion.code) in fields)
-    else:
-        for row in rows:
-            row.editable = False
+
+def _mark_rows(rows, *, mode: str, access) -> None:
+    """`row.editable` and `row.refusal`: the reason the service would refuse a save of the row at
+    this stage, asked of the same check the save runs (no queries: the access is read once)."""
+    stage = MODE_STAGES.get(mode)
+    for row in rows:
+        row.refusal = services.row_refusal(access, row, stage) if stage else None
+        row.editable = stage is not None and row.refusal is None
+        row.returnable = services.row_refusal(access, row, "return") is None
 
 
 def _row_context(request, score: Score, mode: str, **extra) -> dict:
     assessment = score.assessment
-    _mark_rows([score], mode=mode, user=request.user, assessment=assessment)
+    access = assessment_access(request.user, assessment)
+    _mark_rows([score], mode=mode, access=access)
     return {
         "row": score,
         "mode": mode,
+        "access": access,
         "assessment": assessment,
         "period": assessment.period,
-        "show_appraisal": _shows_appraisal(request.user, assessment),
-        "is_staff": roles.has_role(request.user, roles.STAFF),
+        "show_appraisal": access.shows_council_work,
         "accept": ACCEPT_ATTRIBUTE,
         "findings": selectors.remediation_findings(assessment) if mode == "appraisal" and score.criterion.is_remediation else None,
         **extra,
     }
-
-
-def _shows_appraisal(user, assessment: Assessment) -> bool:
-    """A unit sees the council's scores from the explanation round on, not while it works."""
-    if not _is_own_unit(user, assessment) or _sees_all(user):
-        return True
-    return assessment.period.phase_index >= Phase.values.index(Phase.EXPLANATION)
 
 
 def _row_response(request, pk: int, mode: str, *, status: int = 200, **extra) -> HttpResponse:
@@ -197,21 +158,26 @@ def my_assessment(request):
 
 
 def _sheet_context(request, assessment: Assessment, *, mode: str, field_codes=None, only=None, kinds=None) -> dict:
-    groups = selectors.assessment_sheet(assessment, field_codes=field_codes, only=only, kinds=kinds)
+    """A sheet of the assessment's rows in the fields the user sees (`field_codes` narrows it)."""
+    access = assessment.access
+    visible = access.fields
+    if field_codes is not None:
+        visible = set(field_codes) if visible is None else visible & set(field_codes)
+    groups = selectors.assessment_sheet(assessment, field_codes=visible, only=only, kinds=kinds)
     rows = [row for group in groups for row in group.rows]
-    _mark_rows(rows, mode=mode, user=request.user, assessment=assessment)
+    _mark_rows(rows, mode=mode, access=access)
     after_appraisal = assessment.period.phase_index >= Phase.values.index(Phase.EXPLANATION)
     return {
         "assessment": assessment,
+        "access": access,
         "period": assessment.period,
         "groups": groups,
         "mode": mode,
-        "show_appraisal": _shows_appraisal(request.user, assessment),
-        "is_staff": roles.has_role(request.user, roles.STAFF),
+        "show_appraisal": access.shows_council_work,
         "accept": ACCEPT_ATTRIBUTE,
         "max_mb": max_upload_bytes() // (1024 * 1024),
-        "explanation_link": after_appraisal and _shows_appraisal(request.user, assessment),
-        "finalization_link": after_appraisal and roles.has_role(request.user, roles.STAFF, roles.COUNCIL, roles.LEADER),
+        "explanation_link": after_appraisal and access.shows_council_work,
+        "finalization_link": after_appraisal and (access.staff or access.reader or bool(access.council_fields)),
     }
 
 
@@ -221,10 +187,10 @@ def assessment_detail(request, pk: int):
     """The whole assessment grouped by field: the unit's self-assessment form while it is open,
     a read view of every stage otherwise (and for staff, leaders and council members)."""
     assessment = _get_assessment_for_user(request, pk)
-    own = _is_own_unit(request.user, assessment)
-    fields = _visible_fields(request.user, assessment)
-    context = _sheet_context(request, assessment, mode="self" if own else "view", field_codes=fields)
-    totals = selectors.assessment_totals(assessment, self_only=own and not context["show_appraisal"])
+    access = assessment.access
+    own = access.own
+    context = _sheet_context(request, assessment, mode="self" if own else "view")
+    totals = selectors.assessment_totals(assessment, self_only=own and not access.shows_council_work)
     for group in context["groups"]:
         group.total = totals.fields.get(group.code)
     context.update(
@@ -232,9 +198,9 @@ def assessment_detail(request, pk: int):
             "own": own,
             "totals": totals,
             "progress": selectors.assessment_progress(assessment),
-            "locked_reason": services.self_window_refusal(request.user, assessment) if own else None,
+            "locked_reason": services.self_window_refusal(access) if own else None,
             "submit_form": SubmitForm(),
-            "can_manage": roles.has_role(request.user, roles.STAFF),
+            "can_manage": access.staff,
         }
     )
     if own and assessment.period.phase == Phase.SELF_ASSESSMENT:
@@ -249,12 +215,11 @@ def assessment_submit(request, pk: int):
     _require_role(request, "scoring.self_assess")
     form = SubmitForm(request.POST)
     form.is_valid()
-    try:
-        services.assessment_submit(actor=request.user, assessment=assessment, note=form.cleaned_data.get("note", ""))
-    except services.ScoringError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"Đã nộp bản tự đánh giá của {assessment.unit.name}. Đơn vị không thể sửa sau khi nộp.")
+    attempt(
+        request,
+        lambda: services.assessment_submit(actor=request.user, assessment=assessment, note=form.cleaned_data.get("note", "")),
+        f"Đã nộp bản tự đánh giá của {assessment.unit.name}. Đơn vị không thể sửa sau khi nộp.",
+    )
     return redirect("scoring:assessment_detail", pk=pk)
 
 
@@ -265,12 +230,11 @@ def assessment_reopen(request, pk: int):
     _require_role(request, "scoring.manage_assessments")
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    try:
-        services.assessment_reopen_for_unit(actor=request.user, assessment=assessment, reason=reason)
-    except services.ScoringError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"Đã mở lại phiếu tự đánh giá của {assessment.unit.name}.")
+    attempt(
+        request,
+        lambda: services.assessment_reopen_for_unit(actor=request.user, assessment=assessment, reason=reason),
+        f"Đã mở lại phiếu tự đánh giá của {assessment.unit.name}.",
+    )
     return redirect("scoring:assessment_detail", pk=pk)
 
 
@@ -295,10 +259,12 @@ def score_self(request, pk: int):
 def assessment_explanation(request, pk: int):
     """The explanation round: every row the council scored below the unit's own score."""
     assessment = _get_assessment_for_user(request, pk)
-    context = _sheet_context(request, assessment, mode="explanation", only=lambda s: s.is_deducted)
-    context["own"] = _is_own_unit(request.user, assessment)
-    if not context["show_appraisal"]:
+    if not assessment.access.shows_council_work:
         raise Http404
+    context = _sheet_context(request, assessment, mode="explanation", only=lambda s: s.is_deducted)
+    context["own"] = assessment.access.own
+    if context["own"]:
+        context["window_refusal"] = services.explanation_window_refusal(assessment.access)
     return render(request, "scoring/assessment_explanation.html", context)
 
 
@@ -329,6 +295,7 @@ def _evidence_response(request, score_pk: int, mode: str, *, status: int = 200, 
 
 @login_required
 @require_POST
+@accepts_files(UPLOAD)
 def evidence_upload(request, pk: int):
     score = _get_score_for_user(request, pk, write=True)
     _require_role(request, "scoring.self_assess")
@@ -386,7 +353,7 @@ def evidence_download(request, pk: int):
 @require_GET
 def score_history(request, pk: int):
     score = _get_score_for_user(request, pk)
-    events = selectors.score_history(score)
+    events = selectors.score_history(score, score.assessment.access)
     if request.htmx:
         return render(request, "audit/_timeline.html", {"events": events})
     score = selectors.score_for_row(pk)

@@ -1,19 +1,26 @@
+from collections import Counter
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
 from audit.selectors import audit_events_for
-from cchc.tabular import ImportRejected, read_table, write_csv, write_xlsx
 from cchc.forms import ImportFileForm
+from cchc.middleware import IMPORT, accepts_files
+from cchc.params import int_param
+from cchc.tabular import ImportRejected, read_table, write_csv, write_xlsx
+from cchc.uploads import download
+from cchc.views import attempt
 
 from .. import selectors, services
 from ..forms import AddFrameworkForm, CloneForm, CriterionForm, PeriodForm, TransitionForm
-from ..models import Criterion, Framework, Period, Phase
+from ..models import Assessment, Criterion, Evidence, Framework, Period, Phase, Score
 from ..rules import can_see_all_frameworks
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -110,21 +117,6 @@ def period_clone(request):
     return render(request, "scoring/period_clone.html", {"form": form, "has_periods": latest is not None})
 
 
-def _phase_history(period: Period) -> list[dict]:
-    history = []
-    for event in selectors.phase_events(period):
-        old, new = (event.changes.get("phase") or [None, None])[:2]
-        history.append(
-            {
-                "event": event,
-                "from": Phase(old).label if old in Phase.values else old,
-                "to": Phase(new).label if new in Phase.values else new,
-                "backward": old in Phase.values and new in Phase.values and Phase.values.index(new) < Phase.values.index(old),
-            }
-        )
-    return history
-
-
 @login_required
 def period_detail(request, year: int):
     period = _get_period_for_user(request, year)
@@ -135,10 +127,14 @@ def period_detail(request, year: int):
         "period": period,
         "trees": selectors.framework_trees_for_period(period, block_ids=block_ids),
         "can_manage": can_manage,
-        "history": _phase_history(period),
+        "phase_events": selectors.phase_events(period),
         "transition_form": TransitionForm(period=period) if can_manage else None,
         "add_form": AddFrameworkForm(period=period) if can_manage and period.is_draft else None,
     }
+    if can_manage and period.phase == Phase.SELF_ASSESSMENT:
+        # Leaving self-assessment locks the unsubmitted assessments as they stand: the
+        # confirmation says how many.
+        context["open_assessments"] = period.assessments.filter(status=Assessment.Status.OPEN).count()
     return render(request, "scoring/period_detail.html", context)
 
 
@@ -153,19 +149,15 @@ def period_transition(request, year: int):
                 messages.error(request, error)
         return redirect("scoring:period_detail", year=year)
     data = form.cleaned_data
-    try:
+
+    def call():
         if data["action"] == "advance":
-            period = services.period_advance(
-                actor=request.user, period=period, reason=data["reason"], expected_phase=data["expected_phase"]
-            )
-        else:
-            period = services.period_reopen(
-                actor=request.user, period=period, to_phase=data["to_phase"], reason=data["reason"], expected_phase=data["expected_phase"]
-            )
-    except services.ScoringError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"Kỳ đánh giá năm {period.year} đã chuyển sang giai đoạn {period.get_phase_display()}.")
+            return services.period_advance(actor=request.user, period=period, reason=data["reason"], expected_phase=data["expected_phase"])
+        return services.period_reopen(
+            actor=request.user, period=period, to_phase=data["to_phase"], reason=data["reason"], expected_phase=data["expected_phase"]
+        )
+
+    attempt(request, call, lambda moved: f"Kỳ đánh giá năm {moved.year} đã chuyển sang giai đoạn {moved.get_phase_display()}.")
     return redirect("scoring:period_detail", year=year)
 
 
@@ -194,26 +186,57 @@ def framework_add(request, year: int):
 @require_POST
 def framework_delete(request, pk: int):
     framework = _get_framework_for_user(request, pk, write=True)
-    try:
-        services.framework_delete(actor=request.user, framework=framework)
-    except services.ScoringError as exc:
-        messages.error(request, str(exc))
+    deleted = attempt(
+        request,
+        lambda: services.framework_delete(actor=request.user, framework=framework),
+        f"Đã xóa bộ chỉ số của {framework.block.name} năm {framework.period.year}.",
+    )
+    if not deleted:
         return redirect("scoring:framework_detail", pk=pk)
-    messages.success(request, f"Đã xóa bộ chỉ số của {framework.block.name} năm {framework.period.year}.")
     return redirect("scoring:period_detail", year=framework.period.year)
 
 
 def _tree_context(request, framework: Framework, **extra) -> dict:
     tree = selectors.criteria_tree_for_framework(framework)
     can_edit = request.user.has_perm("scoring.edit_framework")
+    editing = can_edit and framework.period.is_draft
+    if editing:
+        _count_what_deleting_loses(framework, tree)
     return {
         "framework": framework,
         "period": framework.period,
         "tree": tree,
         "can_edit": can_edit,
-        "editing": can_edit and framework.period.is_draft,
+        "editing": editing,
         **extra,
     }
+
+
+def _count_what_deleting_loses(framework: Framework, tree) -> None:
+    """Give every node (and the tree) the number of sub-items, entered scores and evidence files
+    a delete takes with it, for the confirmation to say so. A draft reopened after
+    self-assessment still holds the units' scores: deleting a criterion deletes them. One query
+    for a draft never opened, three otherwise, whatever the size of the tree."""
+    tree.delete_assessments = Assessment.objects.filter(framework=framework).count()
+    scores, files = Counter(), Counter()
+    if tree.delete_assessments:
+        entered = Q(self_score__isnull=False) | Q(appraised_score__isnull=False) | Q(final_score__isnull=False) | Q(not_applicable=True)
+        scores.update(dict(Score.objects.filter(criterion__framework=framework).filter(entered).order_by().values_list("criterion_id").annotate(n=Count("id"))))
+        files.update(dict(Evidence.objects.filter(score__criterion__framework=framework).order_by().values_list("score__criterion_id").annotate(n=Count("id"))))
+
+    def count(node) -> None:
+        node.delete_descendants, node.delete_scores, node.delete_evidence = 0, scores[node.pk], files[node.pk]
+        for child in node.tree_children:
+            count(child)
+            node.delete_descendants += 1 + child.delete_descendants
+            node.delete_scores += child.delete_scores
+            node.delete_evidence += child.delete_evidence
+
+    for root in tree.roots:
+        count(root)
+    tree.delete_criteria = len(tree.rows)
+    tree.delete_scores = sum(scores.values())
+    tree.delete_evidence = sum(files.values())
 
 
 def _tree_response(request, framework: Framework, *, status: int = 200, **extra) -> HttpResponse:
@@ -251,7 +274,7 @@ def framework_detail(request, pk: int):
 def criterion_add(request, pk: int):
     framework = _get_framework_for_user(request, pk, write=True)
     parent = None
-    parent_pk = request.POST.get("parent") or request.GET.get("parent")
+    parent_pk = int_param(request.POST, "parent") or int_param(request.GET, "parent")
     if parent_pk:
         parent = get_object_or_404(Criterion, pk=parent_pk, framework=framework)
     if not framework.period.is_draft:
@@ -336,6 +359,7 @@ class FrameworkImportForm(ImportFileForm):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@accepts_files(IMPORT)
 def framework_import(request):
     _require(request, "scoring.manage_periods")
     form = FrameworkImportForm(request.POST or None, request.FILES or None, initial={"year": request.GET.get("year")})
@@ -368,11 +392,7 @@ def framework_export(request, year: int):
     name = f"bo-chi-so-{period.year}" + (f"-{blocks[0]}" if blocks else "")
     if request.GET.get("format") == "xlsx":
         rows = selectors.framework_export_rows(period, block_codes=blocks, numbers=True)
-        response = HttpResponse(write_xlsx({f"Bộ chỉ số {period.year}": (services.FRAMEWORK_COLUMNS, rows)}), content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-        return response
+        return download(write_xlsx({f"Bộ chỉ số {period.year}": (services.FRAMEWORK_COLUMNS, rows)}), filename=f"{name}.xlsx", content_type=XLSX)
     rows = selectors.framework_export_rows(period, block_codes=blocks)
-    response = HttpResponse(write_csv(services.FRAMEWORK_COLUMNS, rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    return response
+    return download(write_csv(services.FRAMEWORK_COLUMNS, rows), filename=f"{name}.csv", content_type="text/csv; charset=utf-8")
 

@@ -14,12 +14,15 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cchc.views import attempt
+from cchc.redirects import redirect_back
+from cchc.uploads import download
 from inspections.selectors import open_findings_for_unit
-from reports.exports import export_filename, ranking_csv, ranking_xlsx, score_matrix_xlsx
-from units import roles
+from scoring.exports import export_filename, ranking_csv, ranking_xlsx, score_matrix_xlsx
 from units.models import Block
+from units.text import search_text
 
-from .. import selectors, services
+from .. import scope, selectors, services
 from ..forms import ApprovalForm, DecisionForm, HeadRatingForm
 from ..models import Assessment, Framework, Period, Phase
 from ..selectors import ranking_for_period, results_published
@@ -37,12 +40,8 @@ def _require(request, perm: str):
         raise PermissionDenied
 
 
-def _sees_unpublished(user) -> bool:
-    return user.has_perm("scoring.view_results_unpublished")
-
-
-def _is_unit_editor_only(user) -> bool:
-    return roles.has_role(user, roles.UNIT_EDITOR) and not roles.has_role(user, roles.STAFF, roles.COUNCIL, roles.LEADER)
+_sees_unpublished = scope.sees_unpublished_results
+_is_unit_editor_only = scope.is_unit_editor_only
 
 
 def _get_period_results_for_user(request, year: int) -> tuple[Period, bool]:
@@ -80,7 +79,7 @@ def results_home(request):
     published = selectors.published_periods()
     if published:
         latest = published[0]
-        if roles.has_role(user, roles.LEADER):
+        if scope.is_leader(user):
             return redirect("scoring:results_overview", year=latest.year)
         if user.unit_id and Assessment.objects.filter(period=latest, unit_id=user.unit_id).exists():
             return redirect("scoring:results_unit", year=latest.year, unit_pk=user.unit_id)
@@ -114,7 +113,7 @@ def results_ranking(request, year: int, block: str):
         if not user.unit_id or user.unit.block_id != current.pk:
             raise Http404
         blocks = [current]
-    wanted = request.GET.get("don-vi", "").strip()
+    wanted = search_text(request.GET.get("don-vi", ""))
     if wanted:
         # "Where is my unit?": open the page that holds it, at its line (highlighted there).
         found = selectors.ranked_position(period, current, wanted)
@@ -157,6 +156,8 @@ def results_ranking(request, year: int, block: str):
         "can_decide": user.has_perm("scoring.enter_decision"),
         "can_matrix": user.has_perm("scoring.export_score_matrix"),
         "overridable": overridable,
+        # A member does not rate the head of their own unit, nor of a unit they stood aside from.
+        "not_judged": set() if scope.is_staff(user) else scope.member_scope(period, user).excluded_unit_ids,
         "approval_form": ApprovalForm() if can_approve and period.phase == Phase.FINALIZATION and approval is None else None,
         "decision_form": DecisionForm(initial=_decision_initial(approval)) if approval and user.has_perm("scoring.enter_decision") and period.phase == Phase.FINALIZATION else None,
         "chart": chart,
@@ -187,10 +188,7 @@ def _form_errors(request, form) -> None:
 
 
 def _back(period: Period, request):
-    nxt = request.POST.get("next", "")
-    if nxt.startswith("/chi-so/"):
-        return redirect(nxt)
-    return redirect("scoring:results_ranking_first", year=period.year)
+    return redirect_back(request, "next", "scoring:results_ranking_first", year=period.year)
 
 
 @login_required
@@ -202,12 +200,11 @@ def approval_record(request, year: int):
     if not form.is_valid():
         _form_errors(request, form)
         return _back(period, request)
-    try:
-        services.approval_record(actor=request.user, period=period, **form.cleaned_data)
-    except services.ScoringError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "Đã ghi nhận Hội đồng thẩm định thông qua kết quả.")
+    attempt(
+        request,
+        lambda: services.approval_record(actor=request.user, period=period, **form.cleaned_data),
+        "Đã ghi nhận Hội đồng thẩm định thông qua kết quả.",
+    )
     return _back(period, request)
 
 
@@ -223,12 +220,11 @@ def approval_decision(request, year: int):
     elif not form.is_valid():
         _form_errors(request, form)
     else:
-        try:
-            services.approval_set_decision(actor=request.user, approval=approval, **form.cleaned_data)
-        except services.ScoringError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, "Đã lưu quyết định phê duyệt. Có thể chuyển kỳ đánh giá sang giai đoạn Đã phê duyệt.")
+        attempt(
+            request,
+            lambda: services.approval_set_decision(actor=request.user, approval=approval, **form.cleaned_data),
+            "Đã lưu quyết định phê duyệt. Có thể chuyển kỳ đánh giá sang giai đoạn Đã phê duyệt.",
+        )
     return _back(period, request)
 
 
@@ -245,6 +241,9 @@ def _row_for(assessment: Assessment):
 def head_rating_override(request, pk: int):
     _require(request, "scoring.approve_results")
     assessment = get_object_or_404(Assessment.objects.select_related("period", "unit", "unit__block", "framework"), pk=pk)
+    # The assessment's own scope: a member's own unit, or one they stood aside from, is not theirs.
+    if not scope.assessment_access(request.user, assessment).may_rate_head:
+        raise Http404
     period = assessment.period
     status = 200
     error = ""
@@ -271,6 +270,8 @@ def head_rating_override(request, pk: int):
     if request.method == "GET":
         form = HeadRatingForm(initial={"rating": row.head_rating_code, "reason": row.head_rating_reason})
     context = {"row": row, "form": form, "error": error, "assessment": assessment, "period": period}
+    # A change voids the council's approval: the form asks first when there is one.
+    context["approval"] = selectors.approval_for_period(period)
     return render(request, "scoring/_head_rating_form.html", context, status=status)
 
 
@@ -278,9 +279,7 @@ def head_rating_override(request, pk: int):
 
 
 def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return download(data, filename=filename, content_type=content_type)
 
 
 @login_required

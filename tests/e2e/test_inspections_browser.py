@@ -67,6 +67,7 @@ def test_inspector_records_a_shortcoming_on_a_phone_the_unit_reports_and_staff_a
     page.goto(f"{live_server.url}/kiem-tra/xet-duyet/")
     item = page.locator(f"#review-{finding.pk}")
     expect(item.get_by_role("link", name="Báo cáo khắc phục.pdf")).to_be_visible()
+    page.once("dialog", lambda dialog: dialog.accept())  # closing a shortcoming asks first
     item.get_by_role("button", name="Xác nhận").click()
     expect(page.get_by_text(re.compile(f"Đã xác nhận hoàn thành khắc phục tồn tại số {finding.pk}"))).to_be_visible()
     screenshot("4-staff-accepted")

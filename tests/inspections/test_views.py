@@ -162,6 +162,17 @@ def test_staff_accept_one_report_and_return_another_with_a_comment(client_of, so
     assert "Thiếu danh sách học viên." in page and "Gửi báo cáo" in page
 
 
+def test_the_finding_history_shows_each_step_with_its_status_and_comment(client_of, sonv_staff, reported_a):
+    services.finding_return(actor=sonv_staff, finding=reported_a, comment="Thiếu danh sách học viên.")
+    page = client_of(sonv_staff).get(reverse("inspections:finding", args=[reported_a.pk])).content.decode()
+    history = page[page.index("audit-timeline history") :]
+    for label in ("Ghi kết quả kiểm tra", "Đơn vị báo cáo khắc phục", "Sở Nội vụ trả lại báo cáo"):
+        assert label in history
+    returned = Finding.Status.RETURNED.label
+    assert f'Tình trạng khắc phục: <span class="text-muted">{Finding.Status.REPORTED.label}</span> → {returned}' in history
+    assert "Lý do: Thiếu danh sách học viên." in history
+
+
 def test_a_unit_editor_cannot_review(client_of, unit_a_editor, reported_a):
     client = client_of(unit_a_editor)
     assert client.post(reverse("inspections:finding_accept", args=[reported_a.pk])).status_code == 403

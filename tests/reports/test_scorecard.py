@@ -202,18 +202,22 @@ def test_another_units_editor_gets_404_on_the_panel_request_and_download(client_
     assert client.get(panel_url(scored.b)).status_code == 200
 
 
-def test_council_members_ask_leaders_read_and_others_see_nothing(
+def test_the_appraising_council_members_ask_leaders_wait_for_publication_and_others_see_nothing(
     client_of, council_member, leader, inspector, outsider, scored, request_and_render, django_capture_on_commit_callbacks
 ):
+    from scoring.models import AppraisalAssignment
+
+    AppraisalAssignment.objects.create(period=scored.period, member=council_member, field_code="1")
     doc = request_and_render(scored.a)
     client = client_of(council_member)
     assert "Tạo lại" not in client.get(panel_url(scored.a)).content.decode()  # current: nothing to redo
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(request_url(scored.b)).status_code == 302
     assert GeneratedDocument.objects.filter(kind="scorecard").count() == 2
+    # Before publication a leader sees no score on any page or file.
     client = client_of(leader)
-    assert client.get(reverse("reports:download", args=[doc.pk])).status_code == 200
-    assert client.post(request_url(scored.a)).status_code == 403
+    assert client.get(reverse("reports:download", args=[doc.pk])).status_code == 404
+    assert client.post(request_url(scored.a)).status_code == 404
     for user in (inspector, outsider):
         client = client_of(user)
         assert client.get(panel_url(scored.a)).status_code == 404

@@ -191,11 +191,11 @@ def test_the_appraisal_page_runs_the_same_queries_for_a_small_and_a_large_field(
 
 def test_the_assessments_a_user_may_open_are_the_same_in_a_list_and_one_by_one(appraising, leader):
     from scoring.models import Assessment
-    from scoring.selectors import assessment_visible_to, assessments_for_user
+    from scoring.scope import assessment_access, assessments_for_user
 
-    everyone = list(Assessment.objects.filter(period=appraising.period).select_related("period", "unit"))
+    everyone = list(Assessment.objects.filter(period=appraising.period).select_related("period", "unit", "framework"))
     for user in (appraising.staff, appraising.member, appraising.editor_a, leader):
         listed = set(assessments_for_user(user, appraising.period).values_list("unit__code", flat=True))
-        assert listed == {a.unit.code for a in everyone if assessment_visible_to(user, a)}
+        assert listed == {a.unit.code for a in everyone if assessment_access(user, a).visible}
     assert set(assessments_for_user(appraising.member).values_list("unit__code", flat=True)) == {"UNIT-A", "UNIT-B", "SNV"}
     assert set(assessments_for_user(appraising.editor_a).values_list("unit__code", flat=True)) == {"UNIT-A"}

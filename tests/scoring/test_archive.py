@@ -15,7 +15,7 @@ from audit.models import AuditEvent
 from audit.selectors import audit_events_for
 from reports.models import GeneratedDocument
 from reports.services import document_request
-from scoring.archive import ArchiveError, period_export, period_import, read_manifest
+from scoring.services.archive import ArchiveError, period_export, period_import, read_manifest
 from scoring.models import Evidence, HeadRating, Period, Phase, Score
 from scoring.selectors import assessment_totals_for_period, ranking_for_period, results_published, scores_hash
 from scoring.services import (

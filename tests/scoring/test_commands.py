@@ -104,3 +104,23 @@ def test_seed_demo_creates_2023_and_2024_with_every_blocks_framework_and_twice_c
     assert "Kỳ đánh giá 2024: đã có, giữ nguyên." in capsys.readouterr().out
     assert (Period.objects.count(), Framework.objects.count(), Criterion.objects.count()) == counts[:3]
     assert AuditEvent.objects.filter(action__startswith="framework").count() == 8
+
+
+def test_period_phase_keeps_the_voiding_of_an_approval_the_scores_no_longer_match(sonv_staff, unit_a):
+    from scoring.models import Approval
+
+    from .conftest import approve, open_period
+    from .results_helpers import put
+
+    period = open_period(actor=sonv_staff)
+    approval = Approval.objects.get(pk=approve(period, sonv_staff).approvals.get().pk)
+    call_command("period_phase", "--year", "2024", "--to", "finalization", "--reason", "Sửa điểm", "--user", "sonv_staff")
+    approval.refresh_from_db()
+    assert approval.voided_at is None  # going back keeps it: the scores still match
+    # A score changed outside the services (a repair in the database) leaves the approval stale.
+    put(period, unit_a, "1.1.1", final_score=Decimal("0"))
+    with pytest.raises(CommandError, match="hủy"):
+        call_command("period_phase", "--year", "2024", "--to", "approved", "--user", "sonv_staff")
+    approval.refresh_from_db()
+    assert approval.voided_at is not None and AuditEvent.objects.filter(action="approval.void").exists()
+    assert Period.objects.get(year=2024).phase == Phase.FINALIZATION

@@ -58,7 +58,7 @@ def test_one_bad_row_writes_nothing_and_every_error_names_its_row(cycle):
     assert "có tiêu chí con" in errors[6].message
     assert "không nhập ở giai đoạn điều tra xã hội học" in errors[7].message
     assert "dòng 2" in errors[8].message
-    assert "NA" in errors[9].message and errors[10].column == "score"
+    assert "không được đánh dấu “không áp dụng”" in errors[9].message and errors[10].column == "score"
     assert not Score.objects.filter(appraised_score__isnull=False).exists()
     assert not AuditEvent.objects.filter(action="score.import").exists()
 

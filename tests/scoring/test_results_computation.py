@@ -161,7 +161,7 @@ def test_the_council_overrides_a_head_rating_with_a_reason_audited_and_shown(uni
     assessment = Assessment.objects.get(period=period, unit=units[0])
     with pytest.raises(ScoringError, match="lý do"):
         head_rating_override_set(actor=council_member, assessment=assessment, rating=HeadRating.GOOD, reason=" ")
-    with pytest.raises(ScoringError, match="Chỉ Hội đồng"):
+    with pytest.raises(ScoringError, match="Chỉ Sở Nội vụ hoặc thành viên Hội đồng"):
         head_rating_override_set(actor=unit_a_editor, assessment=assessment, rating=HeadRating.GOOD, reason="x")
     head_rating_override_set(actor=council_member, assessment=assessment, rating=HeadRating.GOOD, reason="Để xảy ra vi phạm kỷ luật")
     row = by_code(ranking_for_period(period))["S1"]

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
 
-from reports.exports import RANKING_COLUMNS, ranking_xlsx, score_matrix_xlsx
+from scoring.exports import RANKING_COLUMNS, ranking_xlsx, score_matrix_xlsx
 from scoring.models import Period
 
 pytestmark = pytest.mark.django_db
@@ -129,3 +129,16 @@ def test_downloads_follow_the_ranking_pages_visibility(loaded, client_of, sonv_s
     assert client_of(leader).get(url).status_code == 403
     matrix = client_of(sonv_staff).get(reverse("scoring:results_matrix", args=[2024]))
     assert matrix.status_code == 200 and matrix["Content-Disposition"].endswith('.xlsx"')
+
+
+def test_a_unit_name_like_a_formula_is_text_in_the_ranking_and_the_score_matrix(loaded):
+    from scoring.exports import ranking_csv
+    from units.models import Unit
+
+    name = '=HYPERLINK("http://x","Sở A")'
+    Unit.objects.filter(code="S-A").update(name=name)
+    assert f'so-nganh,1,S-A,"\'=HYPERLINK(""http://x"",""Sở A"")",10.00,10.00,100.00,' in ranking_csv(loaded).decode()
+    ranking = load_workbook(io.BytesIO(ranking_xlsx(loaded))).active
+    assert (ranking["D2"].value, ranking["D2"].data_type, ranking["E2"].data_type) == (name, "s", "n")
+    matrix = load_workbook(io.BytesIO(score_matrix_xlsx(loaded)))["so-nganh"]
+    assert (matrix["C3"].value, matrix["C3"].data_type, matrix["D3"].data_type) == (name, "s", "n")

@@ -182,10 +182,10 @@ def test_unit_b_gets_404_on_every_url_of_unit_as_assessment_rows_history_and_evi
     assert Evidence.objects.count() == 1 and row(cycle.a, "1.1.1").version == 1
 
 
-def test_a_leader_reads_every_assessment_but_cannot_write(cycle, client_of, leader):
+def test_a_leader_reads_no_assessment_before_the_results_are_published(cycle, client_of, leader):
     client = client_of(leader)
-    assert client.get(reverse("scoring:assessment_detail", args=[cycle.a.pk])).status_code == 200
-    assert post_row(client, row(cycle.a, "2.3"), "3").status_code == 403
+    assert client.get(reverse("scoring:assessment_detail", args=[cycle.a.pk])).status_code == 404
+    assert post_row(client, row(cycle.a, "2.3"), "3").status_code == 404
 
 
 def test_the_self_assessment_page_runs_the_same_queries_for_a_small_and_a_large_framework(db, client_of, unit_a_editor):

@@ -15,9 +15,9 @@ from .conftest import generated_csv, import_text, sample_text
 
 pytestmark = pytest.mark.django_db
 
-# session, user, roles, model permissions (2), the unit for the menu, framework, criteria, history:
-# nothing depends on the size of the tree.
-TREE_QUERIES = 9
+# session, user, roles, model permissions (2), the unit for the menu, framework, criteria, history,
+# the assessments a delete would take: nothing depends on the size of the tree.
+TREE_QUERIES = 10
 
 
 def test_anonymous_users_are_sent_to_the_login_page(client):
@@ -173,6 +173,17 @@ def test_a_period_outside_draft_refuses_edits_to_its_framework(client_of, sonv_s
     assert Criterion.objects.get(pk=node.pk).max_score == 1 and sample_framework.criteria.count() == 58
 
 
+def test_the_framework_history_names_each_change_in_words(client_of, sonv_staff, sample_framework):
+    from scoring.services import criterion_update
+
+    node = Criterion.objects.get(framework=sample_framework, code="1.1.1")
+    criterion_update(actor=sonv_staff, criterion=node, guidance="Quyết định ban hành kế hoạch CCHC năm")
+    page = client_of(sonv_staff).get(reverse("scoring:framework_detail", args=[sample_framework.pk])).content.decode()
+    assert "Sửa tiêu chí" in page and "criterion.update" not in page and "Nhập bộ chỉ số từ tệp" in page
+    assert 'Mã: <span class="text-muted">1.1.1</span> → 1.1.1' in page
+    assert "Hướng dẫn chấm, tài liệu kiểm chứng: " in page and "→ Quyết định ban hành kế hoạch CCHC năm" in page
+
+
 def test_staff_move_a_period_forward_and_back_with_a_reason_from_its_page(client_of, sonv_staff, sample_period):
     client = client_of(sonv_staff)
     url = reverse("scoring:period_transition", args=[2024])
@@ -182,7 +193,8 @@ def test_staff_move_a_period_forward_and_back_with_a_reason_from_its_page(client
     assert "Cần nêu lý do" in response.content.decode() and Period.objects.get().phase == Phase.SELF_ASSESSMENT
     response = client.post(url, {"action": "reopen", "to_phase": "draft", "reason": "Sửa bộ chỉ số", "expected_phase": "self_assessment"}, follow=True)
     page = response.content.decode()
-    assert Period.objects.get().phase == Phase.DRAFT and "Lý do: Sửa bộ chỉ số" in page and "Tự đánh giá → <strong>Dự thảo</strong>" in page
+    assert Period.objects.get().phase == Phase.DRAFT and "Lý do: Sửa bộ chỉ số" in page
+    assert 'Giai đoạn: <span class="text-muted">Tự đánh giá</span> → Dự thảo' in page
 
 
 def test_leaving_draft_with_errors_is_refused_on_the_page(client_of, sonv_staff, sample_framework):

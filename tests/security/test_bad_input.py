@@ -340,3 +340,97 @@ def test_minus_zero_is_zero_and_shows_as_zero(inline_rows, stage):
     value = {"self": score().self_score, "appraisal": score().appraised_score, "final": score().final_score}[stage]
     assert value == 0 and not value.is_signed()
     assert "-0" not in response.content.decode().split('name="version"')[1].split("</form>")[0]
+
+
+# --- Query strings a person (or a script) can type: a clear answer, never a 500 -----------------
+
+LONG_PASTE = " ".join(["thach", "ha", "so", "khoa", "hoc"] * 1000)  # 5,000 words
+
+
+def test_a_pasted_page_in_the_unit_search_is_cut_to_its_first_words(client_of, sonv_staff, unit_a):
+    from units.text import SEARCH_MAX_WORDS, search_words
+
+    assert len(search_words(LONG_PASTE)) <= SEARCH_MAX_WORDS and len(search_words("a " * 5000)) == 1
+    client = client_of(sonv_staff)
+    response = client.get(reverse("units:list"), {"q": " ".join(f"tu{n}" for n in range(1000))})
+    assert response.status_code == 200
+    # The first words still search: "so khoa hoc" finds unit A however often it is repeated.
+    response = client.get(reverse("units:list"), {"q": "so khoa hoc " * 300})
+    assert response.status_code == 200 and "UNIT-A" in response.content.decode()
+
+
+def test_a_pasted_page_in_the_ranking_s_find_a_unit_box_is_cut_the_same_way(client_of, sonv_staff, unit_a, unit_b):
+    period = open_period(SCORE_FRAMEWORK, year=2034, actor=sonv_staff)
+    client = client_of(sonv_staff)
+    url = reverse("scoring:results_ranking", args=[period.year, unit_a.block.code])
+    response = client.get(url, {"don-vi": " ".join(f"tu{n}" for n in range(500))})
+    assert response.status_code == 200 and "Không tìm thấy đơn vị" in response.content.decode()
+    response = client.get(url, {"don-vi": "ngoai vu " * 250})
+    assert response.status_code == 302 and "#don-vi-" in response["Location"]
+
+
+@pytest.mark.parametrize("value", ["9999999999999999999999", "9223372036854775808", "²", "١٢", "-1", "1.5", "abc", "1e3"])
+def test_an_id_in_the_query_string_that_no_row_can_have_is_not_found(client_of, sonv_staff, council_member, value):
+    from units.models import Block
+
+    period = Period.objects.create(year=2035, title="Kỳ thử")
+    framework = Framework.objects.create(period=period, block=Block.objects.get(code="so-nganh"))
+    staff = client_of(sonv_staff)
+    assert staff.get(reverse("inspections:schedule"), {"plan": value}).status_code == 404
+    assert staff.get(reverse("inspections:schedule"), {"team": value}).status_code == 404
+    assert staff.get(reverse("scoring:criterion_add", args=[framework.pk]), {"parent": value}).status_code == 404
+    assert client_of(council_member).get(reverse("scoring:appraisal_queue"), {"nam": value}).status_code == 404
+
+
+def test_the_largest_id_a_database_holds_is_an_id_like_any_other(client_of, sonv_staff):
+    response = client_of(sonv_staff).get(reverse("inspections:schedule"), {"plan": str(2**63 - 1)})
+    assert response.status_code == 200  # no such plan: the filter says so
+
+
+@pytest.mark.parametrize("block", ["\nX", "\r\nSet-Cookie: a=b", 'x"; filename="evil.exe', "Khối\tsở"])
+def test_a_block_code_with_line_breaks_or_quotes_cannot_split_the_download_s_headers(client_of, sonv_staff, block):
+    Period.objects.create(year=2036, title="Kỳ thử")
+    for fmt in ("csv", "xlsx"):
+        response = client_of(sonv_staff).get(reverse("scoring:framework_export", args=[2036]), {"block": block, "format": fmt})
+        assert response.status_code == 200
+        disposition = response["Content-Disposition"]
+        assert disposition.startswith("attachment; filename")
+        assert not any(ch in disposition for ch in "\r\n\t") and "Set-Cookie" not in response.headers
+        assert 'filename="evil' not in disposition  # a quote in the name stays inside the name
+
+
+def test_every_download_names_its_file_through_the_one_helper():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    helper = root / "cchc" / "uploads.py"
+    offenders = [
+        f"{path.relative_to(root)}:{number}"
+        for app in ["cchc", "units", "scoring", "inspections", "reports", "audit"]
+        for path in (root / app).rglob("*.py")
+        if path != helper
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if "Content-Disposition" in line or "as_attachment" in line or "FileResponse(" in line
+    ]
+    assert not offenders, f"set Content-Disposition with cchc.uploads.download / attachment_response instead: {offenders}"
+
+
+HOSTILE_QUERY = {
+    name: value
+    for name in ["plan", "team", "unit", "nam", "page", "parent", "year", "block", "khoi", "kind", "status", "format", "don-vi", "q", "con-lai", "next", "back"]
+    for value in ["9999999999999999999999"]
+} | {"q": "a " * 2000, "don-vi": "b " * 2000, "block": "\r\nX", "next": "//evil.example"}
+
+
+@pytest.mark.parametrize("persona", ["sonv_staff", "council_member", "unit_a_editor"])
+def test_every_page_answers_a_hostile_query_string_without_a_server_error(client, world, persona):
+    from tests.security.test_permission_matrix import GET, MATRIX, _kwargs
+
+    client.force_login(world["users"][persona])
+    for name, (args, method, _) in MATRIX.items():
+        if method != GET:
+            continue
+        url = reverse(name, kwargs=_kwargs(args, world))
+        for query in (HOSTILE_QUERY, {key: "²" for key in HOSTILE_QUERY}):
+            response = client.get(url, query)
+            assert response.status_code < 500, (name, query)

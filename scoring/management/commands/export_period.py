@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from scoring.archive import ArchiveError, period_export, read_manifest
+from scoring.services.archive import ArchiveError, period_export, read_manifest
 from scoring.models import Period
 
 

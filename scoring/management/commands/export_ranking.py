@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.exports import ranking_csv, ranking_xlsx
+from scoring.exports import ranking_csv, ranking_xlsx
 from scoring.models import Period
 from scoring.selectors import ranking_for_period
 

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from scoring.archive import ArchiveError, period_import
+from scoring.services.archive import ArchiveError, period_import
 
 from ._common import actor_option, resolve_actor
 

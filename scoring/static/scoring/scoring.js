@@ -12,13 +12,3 @@ document.addEventListener("htmx:beforeSwap", function (event) {
     event.detail.isError = false;
   }
 });
-
-// Forms that ask before they submit: <form data-confirm="...">.
-document.addEventListener("submit", function (event) {
-  var form = event.target;
-  var message = form && form.getAttribute ? form.getAttribute("data-confirm") : null;
-  if (message && !window.confirm(message)) {
-    event.preventDefault();
-    event.stopImmediatePropagation();
-  }
-}, true);

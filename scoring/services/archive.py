@@ -1,4 +1,5 @@
-"""One period's complete record as a single ZIP archive, and loading it back into another database.
+"""One period's complete record as a single ZIP archive, and loading it back into another database
+(`period_import`, a write like every service: one transaction, audited).
 
 A `pg_dump` restores the whole database as it was; this restores one year into a database that
 has moved on (or is empty) — a year lost to a bad reopen, a province migrating one year at a time,
@@ -42,7 +43,7 @@ from audit.services import audit_log
 from reports.models import GeneratedDocument
 from units.models import Block, Unit, UnitHead
 
-from .models import (
+from ..models import (
     AppraisalAssignment,
     Approval,
     Assessment,
@@ -55,8 +56,8 @@ from .models import (
     ReminderLog,
     Score,
 )
-from .services.errors import ScoringError
-from .services.totals import assessment_totals_refresh
+from .errors import ScoringError
+from .totals import assessment_totals_refresh
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "ArchiveError", "period_export", "period_import", "read_manifest"]
 

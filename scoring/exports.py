@@ -14,7 +14,7 @@ Deduction columns hold the penalty as a positive number; the totals at the end s
 import io
 from decimal import Decimal
 
-from cchc.tabular import write_csv
+from cchc.tabular import guard_formula, write_csv
 from scoring.models import Criterion, Period, Score
 from scoring.selectors import RankingRow, ranking_for_period
 
@@ -77,8 +77,11 @@ def ranking_xlsx(period: Period, rows: list[RankingRow] | None = None) -> bytes:
     for line in ranking_rows(rows):
         sheet.append([None if isinstance(v, Decimal) else v for v in line])
         for column, value in enumerate(line, start=1):
+            cell = sheet.cell(row=sheet.max_row, column=column)
             if isinstance(value, Decimal):
-                _put_number(sheet.cell(row=sheet.max_row, column=column), value)
+                _put_number(cell, value)
+            else:
+                guard_formula(cell)  # a unit's name is typed by people
     sheet.freeze_panes = "A2"
     sheet.column_dimensions["D"].width = 45
     sheet.column_dimensions["H"].width = 12
@@ -129,14 +132,15 @@ def score_matrix_xlsx(period: Period, rows: list[RankingRow] | None = None) -> b
         sheet.append([cell(v, bold=True) for v in ["", "", "Điểm tối đa", *[c["max_score"] for c in leaves], None, None, None, ""]])
         for row in block_rows:
             scores = [cell(cells.get((row.assessment_id, criterion["pk"]))) for criterion in leaves]
-            sheet.append([row.rank, row.unit.code, row.unit.name, *scores, cell(row.score), cell(row.max_score), cell(row.index), row.classification])
+            sheet.append([row.rank, cell(row.unit.code), cell(row.unit.name), *scores, cell(row.score), cell(row.max_score), cell(row.index), cell(row.classification)])
     if not workbook.sheetnames:
         workbook.create_sheet(title=f"Chỉ số {period.year}")
     return _save(workbook)
 
 
 def _cells_of(sheet):
-    """cell(value): a write-only cell of `sheet`, numbers as floats shown with two decimals."""
+    """cell(value): a write-only cell of `sheet`, numbers as floats shown with two decimals, text
+    that looks like a formula kept as text."""
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
@@ -146,6 +150,8 @@ def _cells_of(sheet):
         made = WriteOnlyCell(sheet, value=float(value) if isinstance(value, Decimal) else value)
         if isinstance(value, Decimal):
             made.number_format = NUMBER_FORMAT
+        else:
+            guard_formula(made)
         if bold:
             made.font = heading
         return made

@@ -16,6 +16,7 @@ ACTION_LABELS = {
     "period.create": "Tạo kỳ đánh giá",
     "period.update": "Sửa thông tin kỳ đánh giá",
     "period.phase": "Chuyển giai đoạn",
+    "readiness.override": "Bỏ qua mục chưa hoàn thành (có lý do)",
     "period.clone": "Tạo kỳ đánh giá từ bộ chỉ số năm trước",
     "period.import": "Nhập kỳ đánh giá từ bản lưu trữ",
     "framework.create": "Tạo bộ chỉ số",
@@ -105,6 +106,8 @@ FIELD_LABELS = {
     "conclusion": "thông báo kết luận",
     "finding": "kết quả kiểm tra",
     "evidence": "tài liệu khắc phục",
+    "step": "bước",
+    "items": "mục chưa hoàn thành",
 }
 
 

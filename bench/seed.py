@@ -41,7 +41,8 @@ CENT = Decimal("0.01")
 STAFF, COUNCIL, EDITOR = USER_PREFIX + "staff", USER_PREFIX + "council", USER_PREFIX + "editor"
 SCORE_COLUMNS = [
     "assessment_id", "criterion_id", "self_score", "self_note", "appraised_score", "appraisal_reason", "appraised_by_id",
-    "appraised_at", "explanation", "explained_at", "final_score", "council_note", "finalized_by_id", "finalized_at",
+    "appraised_at", "explanation", "explained_at", "explanation_verdict", "explanation_verdict_by_id", "explanation_verdict_at",
+    "final_score", "council_note", "finalized_by_id", "finalized_at",
     "not_applicable", "needs_reappraisal", "return_note", "version", "updated_by_id", "updated_at",
 ]
 FIELD_TITLES = [
@@ -242,7 +243,8 @@ def _score_row(rng: random.Random, leaf: Criterion, skill: float, *, council_id:
     deductions are explained and a few accepted in the final score."""
     row = {
         "self_score": None, "self_note": "", "appraised_score": None, "appraisal_reason": "", "appraised_by_id": None,
-        "appraised_at": None, "explanation": "", "explained_at": None, "final_score": None, "council_note": "",
+        "appraised_at": None, "explanation": "", "explained_at": None, "explanation_verdict": "", "explanation_verdict_by_id": None,
+        "explanation_verdict_at": None, "final_score": None, "council_note": "",
         "finalized_by_id": None, "finalized_at": None, "not_applicable": False, "needs_reappraisal": False,
         "return_note": "", "version": 1, "updated_by_id": council_id, "updated_at": now,
     }
@@ -270,7 +272,9 @@ def _score_row(rng: random.Random, leaf: Criterion, skill: float, *, council_id:
         row["appraisal_reason"] = "Tài liệu kiểm chứng chưa chứng minh đầy đủ nội dung tự chấm."
         if rng.random() < 0.5:
             row.update(explanation="Đơn vị bổ sung báo cáo kết quả thực hiện.", explained_at=now, version=4)
-            if rng.random() < 0.3:
+            accepted = rng.random() < 0.3
+            row.update(explanation_verdict="accepted" if accepted else "refused", explanation_verdict_by_id=council_id, explanation_verdict_at=now)
+            if accepted:
                 row.update(final_score=claimed, council_note="Chấp nhận giải trình.", finalized_by_id=council_id, finalized_at=now, version=5)
     if returned:
         row.update(needs_reappraisal=True, return_note="Đề nghị thẩm định lại sau giải trình.")

@@ -337,11 +337,20 @@ def _explain_and_finalize(rows_by, editors, by_field, staff, history: _History, 
             actor = by_field.get((unit.block_id, row.criterion.code.split(".")[0]), staff)
             row.final_score = row.self_score if row.plan_accepted else None
             row.council_note = ACCEPTED if row.plan_accepted else REFUSED
+            row.explanation_verdict = Score.Verdict.ACCEPTED if row.plan_accepted else Score.Verdict.REFUSED
+            row.explanation_verdict_by, row.explanation_verdict_at = actor, final_at
             row.finalized_by, row.finalized_at, row.updated_by = actor, final_at, actor
-            history.add(actor, "score.final", row, {"final_score": None, "council_note": ""}, {"final_score": _vn(row.final_score), "council_note": row.council_note})
+            history.add(
+                actor, "score.final", row, {"final_score": None, "council_note": "", "explanation_verdict": ""},
+                {"final_score": _vn(row.final_score), "council_note": row.council_note, "explanation_verdict": row.explanation_verdict},
+            )
             finals.append(row)
     _update(surveys, ["appraised_score", "final_score"])
-    _update(explained, ["explanation", "explained_at", "final_score", "council_note", "finalized_by", "finalized_at", "updated_by"])
+    _update(
+        explained,
+        ["explanation", "explained_at", "final_score", "council_note", "explanation_verdict", "explanation_verdict_by", "explanation_verdict_at",
+         "finalized_by", "finalized_at", "updated_by"],
+    )
 
 
 def _evidence(rows_by, editors, unit_codes) -> int:

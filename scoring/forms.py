@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from cchc.forms import ImportFileForm
 from units.models import Block
 
-from .models import Criterion, Period, format_score, parse_score
+from .models import Criterion, Period, Score, format_score, parse_score
 
 
 class ScoreInput(forms.DecimalField):
@@ -79,6 +79,7 @@ class TransitionForm(forms.Form):
     action = forms.ChoiceField(choices=[("advance", "Chuyển tiếp"), ("reopen", "Mở lại")])
     to_phase = forms.ChoiceField(label="Về giai đoạn", required=False, choices=[])
     reason = forms.CharField(label="Lý do", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    override_reason = forms.CharField(label="Lý do vẫn chuyển", required=False, max_length=2000)
     expected_phase = forms.CharField(widget=forms.HiddenInput)
 
     def __init__(self, *args, period: Period, **kwargs):
@@ -152,6 +153,7 @@ class RowForm(forms.Form):
     value = forms.CharField(required=False, max_length=20)
     note = forms.CharField(required=False, max_length=5000)
     not_applicable = forms.BooleanField(required=False)
+    verdict = forms.ChoiceField(required=False, choices=[("", "")] + list(Score.Verdict.choices))
     version = forms.IntegerField(min_value=0)
 
 
@@ -219,6 +221,7 @@ class ScoreImportForm(ImportFileForm):
 class ApprovalForm(forms.Form):
     council_approved_on = forms.DateField(label="Ngày Hội đồng thông qua", widget=DATE_WIDGET, input_formats=["%d/%m/%Y", "%Y-%m-%d"])
     minutes_ref = forms.CharField(label="Biên bản họp", max_length=255, help_text="Ví dụ: Biên bản họp Hội đồng thẩm định ngày 20/02/2024.")
+    override_reason = forms.CharField(label="Lý do vẫn ghi nhận", required=False, max_length=2000)
 
 
 class DecisionForm(forms.Form):

@@ -33,6 +33,12 @@ def is_staff(user) -> bool:
     return roles.has_role(user, roles.STAFF)
 
 
+def acts_as_staff(user) -> bool:
+    """Staff, or a command run on the server with no `--user` (its operator holds the database
+    already). Pages always pass the signed-in user."""
+    return user is None or is_staff(user)
+
+
 def is_council(user) -> bool:
     return roles.has_role(user, roles.COUNCIL)
 

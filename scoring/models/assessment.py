@@ -80,6 +80,18 @@ class Score(models.Model):
     appraised_at = models.DateTimeField("thời điểm thẩm định", null=True, blank=True)
     explanation = models.TextField("giải trình", blank=True)
     explained_at = models.DateTimeField("thời điểm giải trình", null=True, blank=True)
+    class Verdict(models.TextChoices):
+        """The appraiser's answer to an explanation. An empty final score means "as appraised"
+        either way, so without this a refused explanation and one nobody read look alike."""
+
+        ACCEPTED = "accepted", "Chấp nhận giải trình"
+        REFUSED = "refused", "Không chấp nhận giải trình"
+
+    explanation_verdict = models.CharField("kết luận về giải trình", max_length=10, choices=Verdict.choices, blank=True)
+    explanation_verdict_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người kết luận giải trình", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    explanation_verdict_at = models.DateTimeField("thời điểm kết luận giải trình", null=True, blank=True)
     final_score = models.DecimalField("điểm cuối cùng", max_digits=6, decimal_places=2, null=True, blank=True)
     council_note = models.TextField("ý kiến của Hội đồng", blank=True)
     finalized_by = models.ForeignKey(

@@ -87,8 +87,9 @@ def framework_for(pk: int) -> Framework:
 
 
 def phase_events(period: Period) -> QuerySet[AuditEvent]:
-    """The period's history of phase changes, newest first."""
-    return audit_events_for(period).filter(action="period.phase")
+    """The period's history of phase changes and of the checklist items staff passed with a
+    reason, newest first."""
+    return audit_events_for(period).filter(action__in=["period.phase", "readiness.override"])
 
 
 def _canonical_rule(text: str) -> str:

@@ -271,6 +271,18 @@ def validate_final(score: Score, *, value, note: str, not_applicable: bool | Non
     return {"final_score": final, "council_note": nfc(note), "not_applicable": na}
 
 
+def validate_verdict(score: Score, *, verdict: str) -> dict:
+    """Accepting or refusing the unit's explanation: only where there is one. Empty keeps what
+    was decided (a later save of the score alone does not undo the verdict)."""
+    if not verdict:
+        return {}
+    if verdict not in Score.Verdict.values:
+        raise ScoringError("Kết luận về giải trình không hợp lệ.")
+    if not score.explanation:
+        raise ScoringError(f"Đơn vị không giải trình tiêu chí {score.criterion.code}.")
+    return {"explanation_verdict": verdict}
+
+
 def validate_survey(score: Score, *, value, note: str, not_applicable: bool) -> dict:
     """Survey points arrive from the survey's results: they are the appraised and final score."""
     criterion = score.criterion
@@ -366,14 +378,19 @@ def score_set_explanation(*, actor, score: Score, text: str, expected_version: i
 
 
 @transaction.atomic
-def score_set_final(*, actor, score: Score, value=None, note: str = "", expected_version: int | None) -> Score:
-    """The council's final score. Empty means "as appraised" — the appraised score stands."""
+def score_set_final(*, actor, score: Score, value=None, note: str = "", verdict: str = "", expected_version: int | None) -> Score:
+    """The council's final score. Empty means "as appraised" — the appraised score stands. On an
+    explained row the appraiser also says whether the explanation is accepted (`verdict`)."""
     assessment, score, period = _lock(score)
     _check_finalizer(_access(actor, assessment), score)
     _check_version(score, expected_version, "final")
     values = validate_final(score, value=value, note=note)
     del values["not_applicable"]  # unchanged: the page does not mark rows not applicable
+    values.update(validate_verdict(score, verdict=verdict))
     before = _snapshot(score, list(values))
+    if values.get("explanation_verdict") and values["explanation_verdict"] != score.explanation_verdict:
+        values["explanation_verdict_by"] = actor if getattr(actor, "is_authenticated", False) else None
+        values["explanation_verdict_at"] = timezone.now()
     values["finalized_by"] = actor if getattr(actor, "is_authenticated", False) else None
     values["finalized_at"] = timezone.now()
     return _write(actor=actor, score=score, before=before, fields=_apply(score, values), action="score.final")

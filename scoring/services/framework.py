@@ -17,9 +17,11 @@ from units.text import fold, nfc
 
 from ..models import PHASES, Assessment, Criterion, Framework, Kind, Period, Phase, format_score, normalize_rule, parse_score
 from ..selectors import FRAMEWORK_COLUMNS, framework_trees_for_period
+from ..selectors.readiness import period_readiness
 from ..tree import attach_children, framework_total, tree_problems, vn
 from .assessment import assessments_close_open, assessments_open_for_period
 from .errors import FrameworkLocked, PhaseError, ScoringError
+from .readiness import readiness_enforce
 from .results import STALE_REASON, approval_void_if_stale, check_ready_to_approve
 
 REQUIRED_COLUMNS = {"block", "code", "title", "max_score"}
@@ -86,7 +88,7 @@ def _lock_period(period: Period, expected_phase: str | None) -> Period:
     return period
 
 
-def period_advance(*, actor, period: Period, reason: str = "", expected_phase: str | None = None) -> Period:
+def period_advance(*, actor, period: Period, reason: str = "", expected_phase: str | None = None, override_reason: str = "") -> Period:
     """Move the period to its next phase.
 
     Moving on does not wait for late units: what they entered stands as it is, exactly as when
@@ -101,11 +103,11 @@ def period_advance(*, actor, period: Period, reason: str = "", expected_phase: s
             voided = approval_void_if_stale(period=locked, actor=actor)
         if voided:
             raise PhaseError(f"{STALE_REASON}: kết quả thông qua đã bị hủy, Hội đồng cần thông qua lại trước khi phê duyệt.")
-    return _period_advance(actor=actor, period=period, reason=reason, expected_phase=expected_phase)
+    return _period_advance(actor=actor, period=period, reason=reason, expected_phase=expected_phase, override_reason=override_reason)
 
 
 @transaction.atomic
-def _period_advance(*, actor, period: Period, reason: str, expected_phase: str | None) -> Period:
+def _period_advance(*, actor, period: Period, reason: str, expected_phase: str | None, override_reason: str) -> Period:
     period = _lock_period(period, expected_phase)
     to_phase = period.next_phase
     if to_phase is None:
@@ -115,6 +117,7 @@ def _period_advance(*, actor, period: Period, reason: str, expected_phase: str |
         _check_ready_to_open(period)
     elif from_phase == Phase.FINALIZATION:
         check_ready_to_approve(actor=actor, period=period)
+    readiness_enforce(actor=actor, period=period, readiness=period_readiness(period), override_reason=override_reason)
     period = _set_phase(actor=actor, period=period, to_phase=to_phase, reason=nfc(reason))
     if from_phase == Phase.DRAFT:
         assessments_open_for_period(actor=actor, period=period)
@@ -140,7 +143,7 @@ def period_reopen(*, actor, period: Period, to_phase: str, reason: str, expected
     return _set_phase(actor=actor, period=period, to_phase=target, reason=reason)
 
 
-def period_move(*, actor, period: Period, to_phase: str, reason: str = "") -> Period:
+def period_move(*, actor, period: Period, to_phase: str, reason: str = "", override_reason: str = "") -> Period:
     """Forward one phase at a time through `period_advance` (so every check and audit row of the
     page happens), or back through `period_reopen`."""
     try:
@@ -156,7 +159,7 @@ def period_move(*, actor, period: Period, to_phase: str, reason: str = "") -> Pe
     # period at the last phase it reached, and keeps what a refused step commits on purpose
     # (the voiding of an approval the scores no longer match, see `period_advance`).
     while period.phase != target:
-        period = period_advance(actor=actor, period=period, reason=reason)
+        period = period_advance(actor=actor, period=period, reason=reason, override_reason=override_reason)
     return period
 
 

@@ -11,9 +11,11 @@ from audit.services import audit_log
 from units.text import nfc
 
 from ..models import Approval, Assessment, HeadRating, HeadRatingOverride, Period, Phase
-from ..scope import assessment_access, is_council, is_staff
+from ..scope import acts_as_staff, assessment_access, is_council, is_staff
+from ..selectors.readiness import approval_readiness
 from ..selectors.results import approval_for_period, ranking_for_period, scores_hash
 from .errors import PhaseError, ScoringError
+from .readiness import readiness_enforce
 
 STALE_REASON = "Điểm đã thay đổi sau khi Hội đồng thông qua"
 
@@ -36,11 +38,11 @@ def _void(*, actor, approval: Approval, reason: str) -> Approval:
 
 
 @transaction.atomic
-def approval_record(*, actor, period: Period, council_approved_on: datetime.date, minutes_ref: str) -> Approval:
+def approval_record(*, actor, period: Period, council_approved_on: datetime.date, minutes_ref: str, override_reason: str = "") -> Approval:
     """The council approves the results as they stand (finalisation phase): the ranking is kept as
     it was approved, with a fingerprint of every final score to notice later changes."""
     period = Period.objects.select_for_update().get(pk=period.pk)
-    if not (is_staff(actor) or is_council(actor)):
+    if not (acts_as_staff(actor) or is_council(actor)):
         raise ScoringError("Chỉ thành viên Hội đồng thẩm định hoặc Sở Nội vụ mới ghi nhận việc Hội đồng thông qua kết quả.")
     if period.phase != Phase.FINALIZATION:
         raise PhaseError(
@@ -51,6 +53,9 @@ def approval_record(*, actor, period: Period, council_approved_on: datetime.date
         raise ScoringError("Cần ghi biên bản họp Hội đồng (số, ngày biên bản).")
     if council_approved_on is None:
         raise ScoringError("Cần ghi ngày Hội đồng thông qua.")
+    # Nothing unfinished is approved: rows nobody appraised, a survey never entered, explanations
+    # nobody answered, scores given by a member who stood aside.
+    readiness_enforce(actor=actor, period=period, readiness=approval_readiness(period), override_reason=override_reason)
     digest = scores_hash(period)
     active = Approval.objects.select_for_update().filter(period=period, voided_at__isnull=True).first()
     if active is not None:
@@ -81,7 +86,7 @@ def approval_set_decision(
     # to "approved", and once approved it is part of what was published.
     period = Period.objects.select_for_update().get(pk=approval.period_id)
     approval = Approval.objects.select_for_update().select_related("period").get(pk=approval.pk)
-    if not is_staff(actor):
+    if not acts_as_staff(actor):
         raise ScoringError("Chỉ Sở Nội vụ mới nhập quyết định phê duyệt.")
     if period.phase == Phase.APPROVED:
         raise PhaseError(

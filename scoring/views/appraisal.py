@@ -140,7 +140,9 @@ def assessment_finalization(request, pk: int):
 @require_POST
 def score_finalize(request, pk: int):
     def call(score, data):
-        services.score_set_final(actor=request.user, score=score, value=data["value"], note=data["note"], expected_version=data["version"])
+        services.score_set_final(
+            actor=request.user, score=score, value=data["value"], note=data["note"], verdict=data["verdict"], expected_version=data["version"]
+        )
 
     return _save(request, pk, "final", call)
 

@@ -83,6 +83,7 @@ def _row_context(request, score: Score, mode: str, **extra) -> dict:
         "period": assessment.period,
         "show_appraisal": access.shows_council_work,
         "accept": ACCEPT_ATTRIBUTE,
+        "verdicts": Score.Verdict.choices,
         "findings": selectors.remediation_findings(assessment) if mode == "appraisal" and score.criterion.is_remediation else None,
         **extra,
     }
@@ -175,6 +176,7 @@ def _sheet_context(request, assessment: Assessment, *, mode: str, field_codes=No
         "mode": mode,
         "show_appraisal": access.shows_council_work,
         "accept": ACCEPT_ATTRIBUTE,
+        "verdicts": Score.Verdict.choices,
         "max_mb": max_upload_bytes() // (1024 * 1024),
         "explanation_link": after_appraisal and access.shows_council_work,
         "finalization_link": after_appraisal and (access.staff or access.reader or bool(access.council_fields)),

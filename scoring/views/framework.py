@@ -22,6 +22,7 @@ from .. import selectors, services
 from ..forms import AddFrameworkForm, CloneForm, CriterionForm, PeriodForm, TransitionForm
 from ..models import Assessment, Criterion, Evidence, Framework, Period, Phase, Score
 from ..rules import can_see_all_frameworks
+from ..selectors.readiness import period_readiness
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -129,6 +130,7 @@ def period_detail(request, year: int):
         "can_manage": can_manage,
         "phase_events": selectors.phase_events(period),
         "transition_form": TransitionForm(period=period) if can_manage else None,
+        "readiness": period_readiness(period) if can_manage else None,
         "add_form": AddFrameworkForm(period=period) if can_manage and period.is_draft else None,
     }
     if can_manage and period.phase == Phase.SELF_ASSESSMENT:
@@ -152,7 +154,9 @@ def period_transition(request, year: int):
 
     def call():
         if data["action"] == "advance":
-            return services.period_advance(actor=request.user, period=period, reason=data["reason"], expected_phase=data["expected_phase"])
+            return services.period_advance(
+                actor=request.user, period=period, reason=data["reason"], expected_phase=data["expected_phase"], override_reason=data["override_reason"]
+            )
         return services.period_reopen(
             actor=request.user, period=period, to_phase=data["to_phase"], reason=data["reason"], expected_phase=data["expected_phase"]
         )

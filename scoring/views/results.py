@@ -26,6 +26,7 @@ from .. import scope, selectors, services
 from ..forms import ApprovalForm, DecisionForm, HeadRatingForm
 from ..models import Assessment, Framework, Period, Phase
 from ..selectors import ranking_for_period, results_published
+from ..selectors.readiness import approval_readiness
 
 # A province's largest block (its communes) fits on a page or two; a national block of thousands
 # pages, and its complete list is the Excel export.
@@ -159,6 +160,8 @@ def results_ranking(request, year: int, block: str):
         # A member does not rate the head of their own unit, nor of a unit they stood aside from.
         "not_judged": set() if scope.is_staff(user) else scope.member_scope(period, user).excluded_unit_ids,
         "approval_form": ApprovalForm() if can_approve and period.phase == Phase.FINALIZATION and approval is None else None,
+        "approval_readiness": approval_readiness(period) if can_approve and period.phase == Phase.FINALIZATION and approval is None else None,
+        "can_override": scope.is_staff(user),
         "decision_form": DecisionForm(initial=_decision_initial(approval)) if approval and user.has_perm("scoring.enter_decision") and period.phase == Phase.FINALIZATION else None,
         "chart": chart,
         "chart_height": max(240, 28 * len(rows) + 60),

@@ -115,6 +115,9 @@ def open_period_page(page, year=YEAR):
 
 def advance(page, to_label):
     """Staff on the period page move it one phase on (the button asks for a confirmation)."""
+    # The step's checklist stands before its button; a clean year has nothing blocking it.
+    expect(page.locator("#transition .readiness")).to_be_visible()
+    expect(page.locator("#transition .readiness-item.is-blocking")).to_have_count(0)
     confirm_and_click(page, page.get_by_role("button", name=f"Chuyển sang: {to_label}"))
     expect(page.get_by_text(f"đã chuyển sang giai đoạn {to_label}")).to_be_visible()
 
@@ -179,6 +182,12 @@ def pdf_file(tmp_path, name):
 def test_a_whole_year_from_the_framework_to_the_decision_and_the_remediation_of_an_inspection(
     page, live_server, login, screenshot, last_year, sonv_staff, council_member, unit_a, unit_b, tmp_path
 ):
+    # The year assesses units A and B: the personas' own units (Sở Nội vụ, the council member's,
+    # the inspector's) are not assessed this time.
+    from units.models import Unit
+
+    Unit.objects.exclude(pk__in=[unit_a.pk, unit_b.pk]).update(active=False)
+
     # 1. Sở Nội vụ start 2025 from last year's framework and open the self-assessment.
     login("sonv_staff")
     menu(page, "Kỳ đánh giá")
@@ -302,11 +311,14 @@ def test_a_whole_year_from_the_framework_to_the_decision_and_the_remediation_of_
     expect(row).to_contain_text(EXPLANATION)
     expect(row.get_by_role("link", name="Quyết định 15-QĐ-SKHCN danh mục văn bản.pdf")).to_be_visible()
     set_value(row, "Điểm cuối cùng", "2")
+    expect(row.locator(".verdict")).to_contain_text("Chưa kết luận")
+    row.get_by_label("Chấp nhận giải trình", exact=True).check()
     row.get_by_label("Ý kiến của Hội đồng").fill("Chấp nhận giải trình: đơn vị đã ban hành danh mục trong năm.")
     row.get_by_role("button", name="Lưu điểm cuối cùng 2.1").click()
     expect(row_of(page, "2.1").locator(".saved-mark")).to_be_visible()
     page.reload()
     expect(page.get_by_test_id("final-total")).to_have_text("7")
+    expect(row_of(page, "2.1")).to_contain_text("Chấp nhận giải trình")
     screenshot("14-finalised")
 
     menu(page, "Kết quả")

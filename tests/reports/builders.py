@@ -42,14 +42,15 @@ def open_year(actor, year: int = 2023) -> Period:
 
 
 def move(period: Period, phase: str, actor) -> Period:
-    return period_move(actor=actor, period=period, to_phase=phase, reason="thử nghiệm")
+    return period_move(actor=actor, period=period, to_phase=phase, reason="thử nghiệm", override_reason="Dữ liệu thử nghiệm")
 
 
 def approve(period: Period, actor, *, publish: bool = True, number: str = "519/QĐ-UBND"):
     """The council approves, staff enter the decision and, if `publish`, the period is approved."""
     period = move(period, Phase.FINALIZATION, actor) if period.phase != Phase.FINALIZATION else period
     approval = approval_record(
-        actor=actor, period=period, council_approved_on=COUNCIL_DAY, minutes_ref="Biên bản họp Hội đồng thẩm định ngày 20/02/2024"
+        actor=actor, period=period, council_approved_on=COUNCIL_DAY, minutes_ref="Biên bản họp Hội đồng thẩm định ngày 20/02/2024",
+        override_reason="Dữ liệu thử nghiệm",
     )
     approval_set_decision(
         actor=actor, approval=approval, decision_number=number, decision_date=DECISION_DAY, signer_name="Trần Báu Hà", signer_title="Phó Chủ tịch"

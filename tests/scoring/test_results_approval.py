@@ -23,7 +23,7 @@ from scoring.services import (
 )
 from tests.factories import UnitFactory
 
-from .results_helpers import give, results_period
+from .results_helpers import give, put, results_period
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +36,9 @@ def ready(sonv_staff):
     period = results_period(actor=sonv_staff)
     for unit, plan in zip(units, ["950", "900", "900"]):
         give(period, unit, plan)
+    # Sở Nội vụ's own unit scored nothing; its survey came back with 0 points (an empty survey row
+    # would not pass the council's checklist).
+    put(period, sonv_staff.unit, "2.2", final_score=Decimal("0"))
     return period, units
 
 

@@ -21,8 +21,10 @@ def results(sonv_staff, unit_a_editor, unit_b_editor):
     period = results_period(actor=sonv_staff)
     give(period, unit_a_editor.unit, "950")
     give(period, unit_b_editor.unit, "800", deduction="1")
+    give(period, sonv_staff.unit, "700")
     Score.objects.filter(assessment__unit=unit_a_editor.unit, criterion__code="1.1").update(
-        appraised_score=Decimal("900"), appraisal_reason="Thiếu báo cáo quý IV", explanation="Đã bổ sung báo cáo", final_score=Decimal("950")
+        appraised_score=Decimal("900"), appraisal_reason="Thiếu báo cáo quý IV", explanation="Đã bổ sung báo cáo", final_score=Decimal("950"),
+        explanation_verdict=Score.Verdict.ACCEPTED,
     )
     assessment_totals_refresh(period=period)
     return period

@@ -84,7 +84,7 @@ def test_a_stale_transition_form_does_not_skip_a_phase(sample_period, sonv_staff
 def test_moving_to_a_later_phase_walks_through_each_phase(sample_period, sonv_staff):
     period = approve(sample_period, sonv_staff)
     assert period.phase == Phase.APPROVED
-    steps = [tuple(e.changes["phase"]) for e in phase_events(period).order_by("id")]
+    steps = [tuple(e.changes["phase"]) for e in phase_events(period).filter(action="period.phase").order_by("id")]
     assert steps == [
         ("draft", "self_assessment"),
         ("self_assessment", "appraisal"),

@@ -13,3 +13,33 @@ def resolve_actor(username: str | None):
         return get_user_model().objects.get(username=username)
     except get_user_model().DoesNotExist:
         raise CommandError(f"Không có người dùng '{username}'.") from None
+
+
+def period_of(year: int):
+    from scoring.models import Period
+
+    period = Period.objects.filter(year=year).first()
+    if period is None:
+        raise CommandError(f"Không có kỳ đánh giá năm {year}.")
+    return period
+
+
+def force_options(parser, what: str):
+    parser.add_argument("--force", action="store_true", help=f"Vẫn {what} dù danh sách kiểm tra còn mục chặn; --reason được ghi vào nhật ký.")
+    parser.add_argument("--reason", default="", help="Lý do (bắt buộc với --force, và khi lùi giai đoạn).")
+
+
+def override_reason(force: bool, reason: str) -> str:
+    """The reason passed to the service to override a checklist: only with --force, never empty."""
+    if force and not reason.strip():
+        raise CommandError("--force cần --reason: lý do bỏ qua các mục chưa hoàn thành được ghi vào nhật ký.")
+    return reason if force else ""
+
+
+def print_readiness(command, readiness) -> None:
+    """A step's checklist, on stderr when something is open (a script's log keeps it)."""
+    if readiness is None:
+        return
+    out = command.stderr if readiness.blockers or readiness.warnings else command.stdout
+    for line in readiness.lines():
+        out.write(line)

@@ -2,11 +2,10 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from scoring.models import Period
 from scoring.selectors.readiness import approval_readiness
 from scoring.services import ScoringError, approval_record
 
-from ._common import actor_option, resolve_actor
+from ._common import actor_option, force_options, override_reason, period_of, print_readiness, resolve_actor
 
 
 def parse_day(text: str) -> datetime.date:
@@ -28,24 +27,16 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, required=True)
         parser.add_argument("--date", required=True, help="Ngày Hội đồng thông qua, dd/mm/yyyy.")
         parser.add_argument("--minutes", required=True, help="Biên bản họp, ví dụ: Biên bản họp số 05/BB-HĐTĐ ngày 20/02/2024.")
-        parser.add_argument("--force", action="store_true", help="Vẫn ghi nhận dù còn mục chặn; --reason được ghi vào nhật ký.")
-        parser.add_argument("--reason", default="", help="Lý do bỏ qua các mục chưa hoàn thành (bắt buộc với --force).")
+        force_options(parser, "ghi nhận")
         actor_option(parser)
 
     def handle(self, *args, year: int, date: str, minutes: str, force: bool, reason: str, user: str | None, **options):
-        period = Period.objects.filter(year=year).first()
-        if period is None:
-            raise CommandError(f"Không có kỳ đánh giá năm {year}.")
-        if force and not reason.strip():
-            raise CommandError("--force cần --reason: lý do bỏ qua các mục chưa hoàn thành được ghi vào nhật ký.")
-        readiness = approval_readiness(period)
-        out = self.stderr if readiness.blockers or readiness.warnings else self.stdout
-        for line in readiness.lines():
-            out.write(line)
+        period = period_of(year)
+        passed = override_reason(force, reason)
+        print_readiness(self, approval_readiness(period))
         try:
             approval = approval_record(
-                actor=resolve_actor(user), period=period, council_approved_on=parse_day(date), minutes_ref=minutes,
-                override_reason=reason if force else "",
+                actor=resolve_actor(user), period=period, council_approved_on=parse_day(date), minutes_ref=minutes, override_reason=passed
             )
         except ScoringError as exc:
             raise CommandError(str(exc)) from None

@@ -1,10 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from scoring.models import Period
 from scoring.selectors import approval_for_period
 from scoring.services import ScoringError, approval_set_decision
 
-from ._common import actor_option, resolve_actor
+from ._common import actor_option, period_of, resolve_actor
 from .record_council_approval import parse_day
 
 
@@ -20,9 +19,7 @@ class Command(BaseCommand):
         actor_option(parser)
 
     def handle(self, *args, year: int, number: str, date: str, signer: str, signer_title: str, user: str | None, **options):
-        period = Period.objects.filter(year=year).first()
-        if period is None:
-            raise CommandError(f"Không có kỳ đánh giá năm {year}.")
+        period = period_of(year)
         approval = approval_for_period(period)
         if approval is None:
             raise CommandError(f"Hội đồng thẩm định chưa thông qua kết quả năm {year} (xem record_council_approval).")

@@ -17,6 +17,7 @@ ACTION_LABELS = {
     "period.update": "Sửa thông tin kỳ đánh giá",
     "period.phase": "Chuyển giai đoạn",
     "readiness.override": "Bỏ qua mục chưa hoàn thành (có lý do)",
+    "reminder.send": "Gửi thư nhắc hạn ngay",
     "period.clone": "Tạo kỳ đánh giá từ bộ chỉ số năm trước",
     "period.import": "Nhập kỳ đánh giá từ bản lưu trữ",
     "framework.create": "Tạo bộ chỉ số",
@@ -108,6 +109,7 @@ FIELD_LABELS = {
     "evidence": "tài liệu khắc phục",
     "step": "bước",
     "items": "mục chưa hoàn thành",
+    "recipients": "người nhận",
 }
 
 

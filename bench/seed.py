@@ -43,7 +43,7 @@ SCORE_COLUMNS = [
     "assessment_id", "criterion_id", "self_score", "self_note", "appraised_score", "appraisal_reason", "appraised_by_id",
     "appraised_at", "explanation", "explained_at", "explanation_verdict", "explanation_verdict_by_id", "explanation_verdict_at",
     "final_score", "council_note", "finalized_by_id", "finalized_at",
-    "not_applicable", "needs_reappraisal", "return_note", "version", "updated_by_id", "updated_at",
+    "not_applicable", "self_not_applicable", "needs_reappraisal", "return_note", "version", "updated_by_id", "updated_at",
 ]
 FIELD_TITLES = [
     "Công tác chỉ đạo, điều hành cải cách hành chính",
@@ -245,7 +245,7 @@ def _score_row(rng: random.Random, leaf: Criterion, skill: float, *, council_id:
         "self_score": None, "self_note": "", "appraised_score": None, "appraisal_reason": "", "appraised_by_id": None,
         "appraised_at": None, "explanation": "", "explained_at": None, "explanation_verdict": "", "explanation_verdict_by_id": None,
         "explanation_verdict_at": None, "final_score": None, "council_note": "",
-        "finalized_by_id": None, "finalized_at": None, "not_applicable": False, "needs_reappraisal": False,
+        "finalized_by_id": None, "finalized_at": None, "not_applicable": False, "self_not_applicable": False, "needs_reappraisal": False,
         "return_note": "", "version": 1, "updated_by_id": council_id, "updated_at": now,
     }
     if leaf.kind == Kind.SURVEY:
@@ -260,7 +260,7 @@ def _score_row(rng: random.Random, leaf: Criterion, skill: float, *, council_id:
         row["version"] = 2
         return row
     if leaf.na_allowed and rng.random() < 0.3:
-        row.update(not_applicable=True, self_note="Đơn vị không có nhiệm vụ này trong năm.", version=3)
+        row.update(not_applicable=True, self_not_applicable=True, self_note="Đơn vị không có nhiệm vụ này trong năm.", version=3)
         return row
     levels = _levels(leaf)
     claimed = levels[min(len(levels) - 1, int(len(levels) * min(0.999, skill + rng.random() * 0.3)))]

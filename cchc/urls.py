@@ -6,6 +6,7 @@ from units import views as unit_views
 
 urlpatterns = [
     path("", unit_views.home, name="home"),
+    path("nhac-han/", unit_views.remind_now, name="remind_now"),
     path("dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("doi-mat-khau/", auth_views.PasswordChangeView.as_view(), name="password_change"),

@@ -3,22 +3,14 @@ import datetime
 from django import forms
 from django.contrib.auth import get_user_model
 
-from cchc.forms import ImportFileForm
+from cchc.forms import DateField, ImportFileForm, ModelMultipleChoiceField
 from cchc.params import int_param
 from cchc.uploads import ACCEPT_ATTRIBUTE, max_upload_bytes, validate_upload
 from units import roles
 from units.models import Block, Unit
 
+from . import services
 from .models import DelegationMember, Field, Finding, InspectionPlan, Team, Visit
-
-
-class DateInput(forms.DateInput):
-    """The browser's own date picker (shown dd/mm/yyyy in Vietnamese), easiest on a tablet."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -26,13 +18,37 @@ class UnitChoiceField(forms.ModelChoiceField):
         return f"{unit.name} ({unit.code})"
 
 
-class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
+class UnitMultipleChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, unit):
         return f"{unit.name} ({unit.code})"
 
 
 def _units():
     return Unit.objects.filter(active=True).select_related("block").order_by("block__order", "parent__code", "code")
+
+
+def _by_block(field: forms.ModelChoiceField) -> list:
+    """The field's units grouped under their block's name, as the <optgroup>s of the list."""
+    groups: dict[str, list] = {}
+    for unit in field.queryset:
+        groups.setdefault(unit.block.name, []).append((unit.pk, field.label_from_instance(unit)))
+    return list(groups.items())
+
+
+class OptionDataSelect(forms.Select):
+    """A <select> whose options carry data- attributes (`option_data`: {value: {name: text}}), for
+    the page's script to narrow one list by the choice made in another."""
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__(attrs, choices)
+        self.option_data: dict = {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        key = getattr(value, "value", value)
+        for data_name, data_value in self.option_data.get(key, {}).items():
+            option["attrs"][f"data-{data_name}"] = data_value
+        return option
 
 
 class PlanForm(forms.ModelForm):
@@ -46,12 +62,8 @@ class PlanForm(forms.ModelForm):
             "year", "title", "number", "issued_on", "issuer", "purpose", "content_areas", "start_date", "end_date",
             "all_districts", "min_districts", "min_communes_per_district", "min_departments",
         ]
-        widgets = {
-            "issued_on": DateInput(),
-            "start_date": DateInput(),
-            "end_date": DateInput(),
-            "purpose": forms.Textarea(attrs={"rows": 3}),
-        }
+        field_classes = {"issued_on": DateField, "start_date": DateField, "end_date": DateField}
+        widgets = {"purpose": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
             "all_districts": "Ví dụ: “tất cả các huyện và ít nhất 1 xã của mỗi huyện; ít nhất 8 sở”.",
             "min_districts": "Bỏ qua nếu đã chọn kiểm tra tất cả UBND cấp huyện.",
@@ -96,7 +108,7 @@ class MemberChoiceField(forms.ModelChoiceField):
         return f"{member.full_name} — {member.unit.name}"
 
 
-class MemberMultipleChoiceField(forms.ModelMultipleChoiceField):
+class MemberMultipleChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, member):
         return f"{member.full_name} — {member.unit.name}"
 
@@ -121,20 +133,26 @@ class VisitForm(forms.ModelForm):
         label="Đơn vị kiểm tra cùng đợt",
         queryset=Unit.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text="Ví dụ: các xã được kiểm tra trong chuyến kiểm tra UBND huyện. Giữ Ctrl (⌘) để chọn nhiều đơn vị.",
+        # The page's script turns the list into a search box over checkboxes (static/js/inspections.js):
+        # picking five communes among two hundred units by Ctrl-click is not possible on a tablet.
+        widget=forms.SelectMultiple(attrs={"size": 8, "data-unit-picker": ""}),
+        help_text="Ví dụ: các xã được kiểm tra trong chuyến kiểm tra UBND huyện.",
     )
 
     class Meta:
         model = Visit
         fields = ["team", "unit", "also_units", "start_date", "end_date", "form", "notes"]
-        widgets = {"start_date": DateInput(), "end_date": DateInput(), "notes": forms.Textarea(attrs={"rows": 2})}
+        field_classes = {"start_date": DateField, "end_date": DateField}
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, plan: InspectionPlan, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = plan.teams.order_by("number")
         self.fields["unit"].queryset = _units()
         self.fields["also_units"].queryset = _units()
+        units = _by_block(self.fields["unit"])
+        self.fields["unit"].choices = [("", self.fields["unit"].empty_label), *units]
+        self.fields["also_units"].choices = units
 
     def clean(self):
         data = super().clean()
@@ -146,7 +164,7 @@ class VisitForm(forms.ModelForm):
 
 class ConclusionForm(forms.Form):
     number = forms.CharField(label="Số thông báo", max_length=50, help_text="Ví dụ: 45/TB-ĐKT")
-    date = forms.DateField(label="Ngày thông báo", widget=DateInput())
+    date = DateField(label="Ngày thông báo")
     signer_name = forms.CharField(label="Người ký", max_length=150)
     signer_title = forms.CharField(label="Chức vụ người ký", max_length=150, required=False)
     summary = forms.CharField(label="Nội dung kết luận chung", required=False, widget=forms.Textarea(attrs={"rows": 4}))
@@ -155,65 +173,86 @@ class ConclusionForm(forms.Form):
 class CriterionChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, criterion):
         title = criterion.title if len(criterion.title) <= 90 else criterion.title[:89] + "…"
-        return f"{criterion.framework.block.name} · {criterion.code}. {title}"
+        return f"{criterion.code}. {title}"
 
 
-def criteria_for_visit(visit: Visit):
-    """Criteria of the inspection year's frameworks for the blocks of the units visited."""
-    from scoring.models import Criterion
+def _code_key(code: str) -> list[int]:
+    # In code order (1.2 before 1.10), which the database cannot sort by.
+    return [int(part) if part.isdigit() else 0 for part in code.split(".")]
 
-    blocks = {visit.unit.block_id, *(u.block_id for u in visit.also_units.all())}
-    return Criterion.objects.filter(framework__period__year=visit.plan.year, framework__block_id__in=blocks).select_related(
-        "framework__block"
-    ).order_by("framework__block__order", "framework_id", "order", "id")
+
+def _field_of(criterion) -> str:
+    return criterion.code.split(".")[0]
 
 
 class FindingForm(forms.ModelForm):
     """Quick entry at or right after a visit. Recommendation, severity, owner and deadline only
-    apply to shortcomings; the page hides them for a strength."""
+    apply to shortcomings; the page hides them for a strength.
 
-    owner_unit = UnitChoiceField(label="Đơn vị khắc phục", queryset=Unit.objects.none(), empty_label=None)
+    The criteria offered are those of the frameworks of the visited units for the plan's year
+    (`services.finding_frameworks`); each option says its framework and field, and the page shows
+    only those of the chosen owner unit and field. The form refuses any other (a stale page, a
+    hand-made request), as the service does."""
+
+    owner_unit = UnitChoiceField(label="Đơn vị khắc phục", queryset=Unit.objects.none(), empty_label=None, widget=OptionDataSelect)
 
     class Meta:
         model = Finding
         fields = ["field", "kind", "text", "recommendation", "severity", "owner_unit", "deadline", "criterion"]
+        field_classes = {"deadline": DateField}
         widgets = {
             "kind": forms.RadioSelect,
             "severity": forms.RadioSelect,
             "text": forms.Textarea(attrs={"rows": 3}),
             "recommendation": forms.Textarea(attrs={"rows": 2}),
-            "deadline": DateInput(),
         }
         labels = {"text": "Nội dung"}
 
     def __init__(self, *args, visit: Visit, **kwargs):
+        from scoring.models import Criterion
+
         super().__init__(*args, **kwargs)
         self.visit = visit
         codes = list(visit.plan.content_areas)
         if self.instance.pk and self.instance.field not in codes:
             codes.append(self.instance.field)
         self.fields["field"].choices = [(c, label) for c, label in Field.choices if c in codes]
+        self.fields["field"].widget.attrs["data-finding-field"] = ""
         self.fields["kind"].choices = Finding.Kind.choices
         self.fields["severity"].choices = Finding.Severity.choices
         self.fields["severity"].required = False
-        self.fields["owner_unit"].queryset = Unit.objects.filter(
-            pk__in=[visit.unit_id, *[u.pk for u in visit.also_units.all()]]
-        ).order_by("parent_id", "code")
+
+        self.frameworks = services.finding_frameworks(visit)
+        owners = self.fields["owner_unit"]
+        owners.queryset = Unit.objects.filter(pk__in=[visit.unit_id, *[u.pk for u in visit.also_units.all()]]).order_by("parent_id", "code")
+        owners.widget.attrs["data-owner-unit"] = ""
+        owners.widget.option_data = {unit_id: {"framework": framework_id} for unit_id, framework_id in self.frameworks.items()}
+
+        criteria = Criterion.objects.filter(framework_id__in=set(self.frameworks.values())).select_related("framework__block", "framework__period")
         self.fields["criterion"] = CriterionChoiceField(
             label="Tiêu chí liên quan (không bắt buộc)",
-            queryset=criteria_for_visit(visit),
+            queryset=criteria,
             required=False,
             empty_label="— Không gắn với tiêu chí cụ thể —",
             help_text="Tiêu chí của Chỉ số CCHC năm kiểm tra mà tồn tại này ảnh hưởng; Hội đồng thẩm định sẽ thấy khi chấm.",
+            widget=OptionDataSelect(attrs={"data-criterion-select": ""}),
+            error_messages={
+                "invalid_choice": f"Tiêu chí đã chọn không thuộc bộ chỉ số năm {visit.plan.year} của các đơn vị được kiểm tra; hãy chọn lại."
+            },
         )
-        # In code order (1.2 before 1.10), which the database cannot sort by.
-        criteria = sorted(
-            self.fields["criterion"].queryset,
-            key=lambda c: (c.framework.block.order, c.framework_id, [int(part) for part in c.code.split(".")]),
-        )
-        self.fields["criterion"].choices = [("", self.fields["criterion"].empty_label)] + [
-            (c.pk, self.fields["criterion"].label_from_instance(c)) for c in criteria
-        ]
+        field = self.fields["criterion"]
+        ordered = sorted(criteria, key=lambda c: (c.framework.block.order, c.framework_id, _code_key(c.code)))
+        choices = [(c.pk, field.label_from_instance(c)) for c in ordered]
+        if len({c.framework_id for c in ordered}) > 1:
+            # Without the page's script (or before it runs) the list shows every visited block's
+            # criteria: group them by block so that one can still find the right one.
+            groups: dict[str, list] = {}
+            for criterion, choice in zip(ordered, choices):
+                groups.setdefault(criterion.framework.block.name, []).append(choice)
+            choices = list(groups.items())
+        field.choices = [("", field.empty_label), *choices]
+        field.widget.option_data = {c.pk: {"framework": c.framework_id, "field": _field_of(c)} for c in ordered}
+
         if not self.instance.pk:
             self.initial.setdefault("kind", Finding.Kind.SHORTCOMING)
             self.initial.setdefault("severity", Finding.Severity.MEDIUM)
@@ -227,15 +266,31 @@ class FindingForm(forms.ModelForm):
         if data.get("kind") == Finding.Kind.SHORTCOMING:
             if not (data.get("recommendation") or "").strip():
                 self.add_error("recommendation", "Tồn tại, hạn chế cần có kiến nghị.")
-            if not data.get("severity"):
+            # A value already refused (a date typed the wrong way) needs no second message.
+            if not data.get("severity") and "severity" not in self.errors:
                 self.add_error("severity", "Chọn mức độ.")
-            if not data.get("deadline"):
+            if not data.get("deadline") and "deadline" not in self.errors:
                 self.add_error("deadline", "Nhập thời hạn khắc phục.")
+            criterion, owner, field = data.get("criterion"), data.get("owner_unit"), data.get("field")
+            if criterion and owner and criterion.framework_id != self.frameworks.get(owner.pk):
+                self.add_error("criterion", f"Tiêu chí {criterion.code} không thuộc bộ chỉ số năm {self.visit.plan.year} của {owner.name}.")
+            elif criterion and field and _field_of(criterion) != field:
+                self.add_error("criterion", f"Tiêu chí {criterion.code} không thuộc lĩnh vực {field}.")
         return data
 
     def _post_clean(self):
         # Model validation runs in the service (with the state checks); the form only checks input.
         pass
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        """(anchor, text) of each error, for the summary next to the submit button: a link to the
+        field on a phone whose field is scrolled away. A radio list is reached by its first choice."""
+        items = [("", message) for message in self.non_field_errors()]
+        for bound in self:
+            if bound.errors:
+                anchor = bound.auto_id + ("_0" if isinstance(bound.field.widget, forms.RadioSelect) else "")
+                items.extend((anchor, f"{bound.label}: {message}") for message in bound.errors)
+        return items
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -256,10 +256,8 @@ class Finding(models.Model):
             criterion = self.criterion
             if criterion.code.split(".")[0] != self.field:
                 raise ValidationError({"criterion": f"Tiêu chí {criterion.code} không thuộc lĩnh vực {self.field}."})
-            if self.owner_unit_id and criterion.framework.block_id != self.owner_unit.block_id:
-                raise ValidationError(
-                    {"criterion": f"Tiêu chí {criterion.code} thuộc bộ chỉ số của khối khác với khối của đơn vị khắc phục."}
-                )
+            # Which framework the criterion must come from (the owner unit's of the inspection
+            # year, not its current block's) is the services' `_check_criterion`.
         if self.kind == self.Kind.SHORTCOMING:
             errors = {}
             if not (self.recommendation or "").strip():

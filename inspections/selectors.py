@@ -169,6 +169,19 @@ def visit_detail(*, visit: Visit) -> tuple[Visit, list[str]]:
     return visit, warnings.get(visit.pk, [])
 
 
+def visits_ahead(*, user, today, limit: int = 6) -> tuple[list[Visit], int]:
+    """The user's visits under way today or still to come, soonest first, as the schedule lists
+    them (its scope and its related rows), without the concluded ones; at most `limit` of them,
+    with the number of all of them."""
+    ahead = (
+        visits_for_user(user)
+        .filter(end_date__gte=today)
+        .exclude(status=Visit.Status.CONCLUDED)
+        .order_by("start_date", "team__number", "unit__code", "id")
+    )
+    return list(_visits_with_people(ahead)[:limit]), ahead.count()
+
+
 @dataclass
 class FieldGroup:
     code: str
@@ -236,6 +249,23 @@ def remediation_list(*, user, status: str = "") -> QuerySet[Finding]:
         output_field=IntegerField(),
     )
     return findings.annotate(status_order=order).order_by("status_order", "deadline", "id")
+
+
+# Past its deadline and not yet accepted: what `Finding.is_overdue` says of one row.
+OVERDUE = Q(overdue_since__isnull=False) & ~Q(status=Finding.Status.CLOSED)
+
+
+def remediation_counts(*, user) -> dict[str, int]:
+    """How many of the shortcomings the remediation page lists to this user are in each state, and
+    how many of them are overdue (the rows it marks in red): one query over `remediation_list`,
+    for the unit's home page."""
+    statuses = Finding.Status
+    return remediation_list(user=user).order_by().aggregate(
+        open=Count("id", filter=Q(status=statuses.OPEN)),
+        returned=Count("id", filter=Q(status=statuses.RETURNED)),
+        reported=Count("id", filter=Q(status=statuses.REPORTED)),
+        overdue=Count("id", filter=OVERDUE),
+    )
 
 
 def review_queue() -> QuerySet[Finding]:

@@ -7,11 +7,13 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from audit.services import audit_log, diff_fields, save_audited, snapshot
 from cchc.tabular import ImportRejected, RowError, Table
 from cchc.uploads import clean_filename, content_type_of, validate_upload
+from units.models import Unit
 from units.text import nfc
 
 from .models import (
@@ -224,6 +226,39 @@ def _check_owner(visit: Visit, owner_unit) -> None:
         raise InspectionError("Đơn vị khắc phục phải là đơn vị được kiểm tra trong cuộc kiểm tra này.")
 
 
+def finding_frameworks(visit: Visit) -> dict[int, int]:
+    """For each unit of the visit, the framework (bộ chỉ số) of the plan's year that its findings'
+    criteria come from: the one its assessment of that year is scored against, else its block's
+    framework of that year. The assessment wins because a unit moved to another block keeps the
+    framework it was assessed with for that year. A unit with neither is left out."""
+    from scoring.models import Assessment, Framework
+
+    year = visit.plan.year
+    rows = (
+        Unit.objects.filter(pk__in=[visit.unit_id, *(u.pk for u in visit.also_units.all())])
+        .annotate(
+            assessed=Subquery(Assessment.objects.filter(unit=OuterRef("pk"), period__year=year).values("framework_id")[:1]),
+            of_block=Subquery(Framework.objects.filter(block=OuterRef("block_id"), period__year=year).values("id")[:1]),
+        )
+        .values_list("pk", "assessed", "of_block")
+    )
+    return {pk: assessed or of_block for pk, assessed, of_block in rows if assessed or of_block}
+
+
+def _check_criterion(visit: Visit, finding: Finding) -> None:
+    """A shortcoming's criterion is one of the owner unit's framework of the inspection year: the
+    council reads it when appraising that unit's score for that year."""
+    criterion = finding.criterion
+    if criterion is None or criterion.framework_id == finding_frameworks(visit).get(finding.owner_unit_id):
+        return
+    year = criterion.framework.period.year
+    if year != visit.plan.year:
+        raise InspectionError(f"Tiêu chí {criterion.code} thuộc bộ chỉ số năm {year}, không phải năm kiểm tra {visit.plan.year}.")
+    raise InspectionError(
+        f"Tiêu chí {criterion.code} thuộc bộ chỉ số của khối khác với khối của đơn vị khắc phục ({finding.owner_unit.name})."
+    )
+
+
 def _normalise_finding(finding: Finding) -> None:
     finding.text = nfc(finding.text)
     finding.recommendation = nfc(finding.recommendation)
@@ -247,6 +282,7 @@ def finding_create(*, actor, visit: Visit, owner_unit=None, **fields) -> Finding
     _check_owner(visit, owner_unit)
     finding = Finding(visit=visit, owner_unit=owner_unit, created_by=actor, **fields)
     _normalise_finding(finding)
+    _check_criterion(visit, finding)
     _full_clean(finding, exclude=["visit", "created_by"])
     save_audited(finding, {}, actor=actor, action="finding.create", fields=FINDING_FIELDS)
     return finding
@@ -271,6 +307,7 @@ def finding_update(*, actor, finding: Finding, **fields) -> Finding:
         setattr(finding, name, value)
     _check_owner(visit, finding.owner_unit)
     _normalise_finding(finding)
+    _check_criterion(visit, finding)
     # A deadline moved into the future (gia hạn) lifts the overdue mark; the audit keeps the old one.
     if finding.overdue_since and (not finding.deadline or finding.deadline >= timezone.localdate()):
         finding.overdue_since = None

@@ -225,13 +225,33 @@ def schedule(request):
     return render(request, "inspections/schedule.html", context)
 
 
+def _next_entry_initial(finding: Finding | None) -> dict:
+    """What the next empty form starts with after `finding`: inspectors enter several findings in a
+    row for the same field and the same owner unit, and usually give them one deadline."""
+    if finding is None:
+        return {}
+    initial = {"field": finding.field, "kind": finding.kind}
+    if finding.is_shortcoming:
+        initial.update(owner_unit=finding.owner_unit_id, deadline=finding.deadline)
+    return initial
+
+
+def _new_finding_form(request, visit: Visit, groups) -> FindingForm:
+    # On opening the page (again) the form goes on from this user's last entry on this visit.
+    own = [f for group in groups for f in (*group.strengths, *group.shortcomings) if f.created_by_id == request.user.pk]
+    return FindingForm(visit=visit, initial=_next_entry_initial(max(own, key=lambda f: f.pk, default=None)))
+
+
 def _visit_context(request, visit: Visit, *, form: FindingForm | None = None) -> dict:
     can_record = request.user.has_perm("inspections.record_findings", visit) and not visit.is_concluded
+    groups = selectors.findings_by_field(visit=visit)
+    if form is None and can_record:
+        form = _new_finding_form(request, visit, groups)
     return {
         "visit": visit,
-        "groups": selectors.findings_by_field(visit=visit),
+        "groups": groups,
         "can_record": can_record,
-        "form": form if form is not None else (FindingForm(visit=visit) if can_record else None),
+        "form": form,
         "editable_ids": _editable_finding_ids(request, visit),
     }
 
@@ -316,9 +336,10 @@ def finding_add(request, pk: int):
             messages.error(request, " ".join(m for errs in form.errors.values() for m in errs))
         return redirect("inspections:visit", pk=visit.pk)
     if saved:
-        # A fresh form keeps the field and kind: inspectors usually enter several in a row.
-        form = FindingForm(visit=visit, initial={"field": saved.field, "kind": saved.kind})
-        return render(request, "inspections/_finding_form_and_list.html", {**_visit_context(request, visit, form=form), "saved": saved})
+        form = FindingForm(visit=visit, initial=_next_entry_initial(saved))
+        text = saved.text if len(saved.text) <= 60 else saved.text[:59] + "…"
+        done = f"Đã ghi {saved.get_kind_display().lower()} vào lĩnh vực {saved.field}: “{text}”"
+        return render(request, "inspections/_finding_form_and_list.html", {**_visit_context(request, visit, form=form), "saved": saved, "done": done})
     return render(request, "inspections/_finding_form.html", {"visit": visit, "form": form})
 
 
@@ -335,7 +356,8 @@ def finding_edit(request, pk: int):
             form.add_error(None, str(exc))
         else:
             if request.htmx:
-                return _findings_partial(request, visit)
+                # Said at the item that was edited, which is where the inspector is looking.
+                return _findings_partial(request, visit, updated=finding.pk)
             messages.success(request, "Đã sửa kết quả kiểm tra.")
             return redirect("inspections:visit", pk=visit.pk)
     if request.htmx:

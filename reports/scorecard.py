@@ -74,8 +74,13 @@ class Sums:
         self.penalty_leaves += other.penalty_leaves
 
 
+def _not_applicable(score: Score, stage: str) -> bool:
+    # Before the explanation round the sheet is the unit's own: its own "not applicable".
+    return score.self_not_applicable if stage == SELF else score.not_applicable
+
+
 def _reasons(score: Score, stage: str) -> list[str]:
-    if score.not_applicable:
+    if _not_applicable(score, stage):
         return [NOT_APPLICABLE]
     if stage == SELF:
         return []
@@ -123,12 +128,12 @@ def _rows(assessment: Assessment, stage: str) -> list[dict]:
             return sums
         score = scores.get(node.pk)
         row.update({column: "" for column in COLUMNS})
-        row.update(max=points(node.max_score, negative=deduction), na=bool(score and score.not_applicable), reasons=[])
+        row.update(max=points(node.max_score, negative=deduction), na=bool(score and _not_applicable(score, stage)), reasons=[])
         if score is None:
             # A criterion added after the assessment was opened has no row yet: printed, unscored.
             return sums
         row["reasons"] = _reasons(score, stage)
-        if score.not_applicable:
+        if _not_applicable(score, stage):
             return sums
         values = _leaf_values(score, stage)
         row.update({column: points(value, negative=deduction) for column, value in values.items()})

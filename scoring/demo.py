@@ -269,13 +269,13 @@ def _self_stage(rows_by, editors, history: _History, *, skip_units=(), partial_u
             if unit.code in partial_units and i % 3 == 0:
                 continue
             before = {"self_score": None, "self_note": "", "not_applicable": False}
-            row.not_applicable = row.plan_na
+            row.not_applicable = row.self_not_applicable = row.plan_na
             row.self_score = row.plan_self
             row.self_note = "" if row.plan_na else row.plan_note
             row.updated_by = editor
             history.add(editor, "score.self", row, before, {"self_score": _vn(row.self_score), "self_note": row.self_note, "not_applicable": row.not_applicable})
             changed.append(row)
-    _update(changed, ["self_score", "self_note", "not_applicable", "updated_by"])
+    _update(changed, ["self_score", "self_note", "not_applicable", "self_not_applicable", "updated_by"])
 
 
 def _submit(period: Period, rows_by, editors, *, skip_units=()) -> None:

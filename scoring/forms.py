@@ -3,7 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
-from cchc.forms import ImportFileForm
+from cchc.forms import DateField, ImportFileForm
 from units.models import Block
 
 from .models import Criterion, Period, Score, format_score, parse_score
@@ -160,7 +160,7 @@ class RowForm(forms.Form):
 class EvidenceForm(forms.Form):
     file = forms.FileField(label="Tệp tài liệu")
     doc_number = forms.CharField(label="Số văn bản", required=False, max_length=100)
-    doc_date = forms.DateField(label="Ngày văn bản", required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    doc_date = DateField(label="Ngày văn bản", required=False)
     page_ref = forms.CharField(label="Trang", required=False, max_length=100)
     stage = forms.ChoiceField(choices=[("self", "self"), ("explanation", "explanation")], required=False)
 

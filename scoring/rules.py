@@ -34,5 +34,7 @@ rules.add_perm("scoring.view_results_unpublished", is_staff_member | is_council_
 rules.add_perm("scoring.view_results", is_staff_member | is_council_member | is_leader | is_unit_editor)
 rules.add_perm("scoring.approve_results", is_staff_member | is_council_member)
 rules.add_perm("scoring.enter_decision", is_staff_member)
-rules.add_perm("scoring.export_score_matrix", is_staff_member | is_council_member)
+# Every unit's every criterion: a member's own unit and those they stood aside from included, so
+# Sở Nội vụ's file only (members read their fields on the pages).
+rules.add_perm("scoring.export_score_matrix", is_staff_member)
 rules.add_perm("scoring.view_overview", is_staff_member | is_leader)

@@ -230,9 +230,18 @@ class AssessmentAccess:
         return self.staff or self.judge
 
     @property
+    def sees_whole(self) -> bool:
+        """Every field of the assessment: staff, the unit, a leader once published, or a member
+        assigned every field of it."""
+        if self.fields is None:
+            return True
+        return bool(self.council_fields) and self.council_fields >= _field_codes(self.assessment.framework_id)
+
+    @property
     def may_print(self) -> bool:
-        """Ask for the unit's scorecard (the council prints it for signing, the unit signs it)."""
-        return self.staff or self.own or bool(self.council_fields)
+        """The scorecard prints every field: for those who see the whole assessment (the unit
+        signs it, staff and the members who appraise all of it print it for the council)."""
+        return self.sees_whole
 
     def event_visible(self, event) -> bool:
         """A change of a row's history, as this user may read it."""
@@ -278,9 +287,35 @@ def assessments_for_user(user, period: Period | None = None) -> QuerySet[Assessm
     return assessments.filter(scope)
 
 
+def _field_codes(framework_id: int) -> set[str]:
+    from .models import Criterion
+
+    return set(Criterion.objects.filter(framework_id=framework_id, parent__isnull=True).values_list("code", flat=True))
+
+
 def scorecards_for_user(user) -> QuerySet[Assessment]:
-    """The assessments whose scorecard the user may see: the same scope as the assessment pages."""
-    return assessments_for_user(user)
+    """`assessment_access(...).sees_whole` as a queryset: a council member sees the scorecards of
+    the frameworks whose every field is assigned to them, outside their own unit and conflicts."""
+    from .models import Criterion
+
+    if is_staff(user):
+        return Assessment.objects.all()
+    scope = Q(pk__in=[])
+    if is_unit_editor(user) and user.unit_id:
+        scope |= Q(unit_id=user.unit_id)
+    if is_leader(user):
+        scope |= Q(period_id__in=_published_period_ids())
+    if is_council(user):
+        for period in Period.objects.filter(assignments__member=user).distinct():
+            mine = member_scope(period, user)
+            roots: dict[tuple[int, int], set[str]] = {}
+            for framework_id, block_id, code in Criterion.objects.filter(framework__period=period, parent__isnull=True).values_list(
+                "framework_id", "framework__block_id", "code"
+            ):
+                roots.setdefault((framework_id, block_id), set()).add(code)
+            covered = [fid for (fid, block_id), codes in roots.items() if all(mine.assigns(block_id=block_id, field_code=c) for c in codes)]
+            scope |= Q(framework_id__in=covered) & ~Q(unit_id__in=mine.excluded_unit_ids)
+    return Assessment.objects.filter(scope)
 
 
 # --- Periods --------------------------------------------------------------------------------------

@@ -10,4 +10,4 @@ from .services import reminders_send
 def send_phase_reminders() -> int:
     """Daily: e-mail reminders before phase deadlines. ReminderLog keeps a second run (a beat that
     fires twice, a retry) from mailing anyone twice."""
-    return reminders_send(today=timezone.localdate())
+    return len(reminders_send(today=timezone.localdate()).sent)

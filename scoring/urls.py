@@ -35,6 +35,7 @@ urlpatterns = [
     path("phieu/<int:pk>/xung-dot/", views.conflict_declare, name="conflict_declare"),
     path("phieu/<int:pk>/giai-trinh/", views.assessment_explanation, name="assessment_explanation"),
     path("phieu/<int:pk>/hoan-thien/", views.assessment_finalization, name="assessment_finalization"),
+    path("phieu/<int:pk>/luu-tat-ca/<slug:mode>/", views.sheet_save, name="sheet_save"),
     path("diem/<int:pk>/tu-danh-gia/", views.score_self, name="score_self"),
     path("diem/<int:pk>/tham-dinh/", views.score_appraise, name="score_appraise"),
     path("diem/<int:pk>/giai-trinh/", views.score_explain, name="score_explain"),

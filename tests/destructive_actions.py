@@ -18,6 +18,8 @@ DESTRUCTIVE = {
     "scoring:conflict_declare": "a council member stands aside from a unit for good",
     "scoring:approval_record": "the council's approval freezes the scores and the ranking",
     "scoring:head_rating_override": "a change of a head's rating voids the council's approval, when there is one",
+    # The home page
+    "remind_now": "e-mails every unit contact or council member who still has work before the phase's deadline; a sent e-mail cannot be taken back",
     # Inspections
     "inspections:member_remove": "removes a person from the delegation and from their teams",
     "inspections:team_delete": "deletes a team and its list of members",

@@ -4,7 +4,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.selectors import audit_events_for
 from cchc.views import attempt_in_form
@@ -12,9 +13,11 @@ from cchc.forms import ImportFileForm
 from cchc.middleware import IMPORT, accepts_files
 from cchc.tabular import ImportRejected, read_table, write_csv, write_xlsx
 from cchc.uploads import download
+from scoring.services.reminders import reminders_send
 
 from . import roles, selectors, services
 from .forms import BlockForm, UnitContactForm, UnitFilterForm, UnitForm, UnitHeadForm
+from .home import home_sections, reminder_messages
 from .models import Block, Unit
 
 PAGE_SIZE = 50
@@ -36,9 +39,22 @@ def _get_unit_for_user(request, pk: int, *, write: bool = False) -> Unit:
 
 @login_required
 def home(request):
+    """What waits for the user: a section of counts, deadlines and links per role they hold."""
     user = request.user
-    context = {"role_labels": roles.labels_of(user)}
+    context = {"role_labels": roles.labels_of(user), **home_sections(user, today=timezone.localdate())}
     return render(request, "home.html", context)
+
+
+@login_required
+@require_POST
+def remind_now(request):
+    """Sở Nội vụ's "Nhắc ngay": the deadline reminders of the phase under way, sent at once to
+    whoever still has work before it (not only 7 and 1 days before, as the daily task does)."""
+    _require(request, "scoring.manage_assessments")
+    run = reminders_send(today=timezone.localdate(), now=True, actor=request.user)
+    for level, text in reminder_messages(run):
+        messages.add_message(request, getattr(messages, level.upper()), text)
+    return redirect("home")
 
 
 @login_required

@@ -99,6 +99,9 @@ class Score(models.Model):
     )
     finalized_at = models.DateTimeField("thời điểm hoàn thiện", null=True, blank=True)
     not_applicable = models.BooleanField("không áp dụng", default=False)
+    # What the unit itself said: the council may overturn `not_applicable` when it appraises, and
+    # the unit reads that only from the explanation round on, like the council's scores.
+    self_not_applicable = models.BooleanField("đơn vị tự đánh giá không áp dụng", default=False)
     needs_reappraisal = models.BooleanField("cần thẩm định lại", default=False)
     return_note = models.TextField("ý kiến trả lại", blank=True)
     version = models.PositiveIntegerField("phiên bản", default=1)
@@ -125,7 +128,10 @@ class Score(models.Model):
 
     @property
     def is_deducted(self) -> bool:
-        """Appraised below what the unit claimed: the rows a unit may explain."""
+        """Appraised below what the unit claimed, or its "not applicable" overturned by the
+        council: the rows a unit may explain."""
+        if self.appraised_at is not None and self.self_not_applicable != self.not_applicable:
+            return True
         return self.self_score is not None and self.appraised_score is not None and self.appraised_score < self.self_score
 
     @property

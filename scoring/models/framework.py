@@ -114,6 +114,11 @@ class Period(models.Model):
             if all(v is not None for v in values) and any(a <= b for a, b in zip(values, values[1:])):
                 errors[fields[0]] = f"Các ngưỡng {label} phải giảm dần (mức cao hơn cần tỷ lệ cao hơn)."
         dated = [(name, getattr(self, name)) for name in self.DEADLINE_FIELDS.values() if getattr(self, name)]
+        for name, day in dated:
+            # A deadline lies around the year assessed; a typo like 9999 would break every date
+            # computed from it (the next year's clone, reminders).
+            if self.year and not (self.year - 1 <= day.year <= self.year + 2):
+                errors[name] = f"Hạn phải trong khoảng năm {self.year - 1}–{self.year + 2} của kỳ đánh giá năm {self.year}."
         for (_, earlier), (name, later) in zip(dated, dated[1:]):
             if later < earlier:
                 errors[name] = "Hạn của giai đoạn sau không được trước hạn của giai đoạn trước."

@@ -74,7 +74,8 @@ def assessment_totals_for_period(period: Period, *, assessment_ids=None, self_on
 
     `self_only` gives the unit's own running total while it self-assesses: its self scores over
     the self-assessed leaves only (survey points and penalties come later, from others)."""
-    applicable = Q(not_applicable=False)
+    # The unit's own running total counts what the unit itself said is applicable.
+    applicable = Q(self_not_applicable=False) if self_only else Q(not_applicable=False)
     deduction = Q(criterion__kind=Kind.DEDUCTION)
     rows = Score.objects.filter(assessment__period=period)
     if self_only:
@@ -130,13 +131,13 @@ def _with_self_evidence(scores: QuerySet[Score]) -> QuerySet[Score]:
 
 
 def _lacks_evidence() -> Q:
-    return Q(criterion__evidence_required=True, not_applicable=False, has_evidence=False)
+    return Q(criterion__evidence_required=True, self_not_applicable=False, has_evidence=False)
 
 
 def assessment_progress(assessment: Assessment) -> Progress:
     """n of m self-scored rows scored (or marked not applicable), and how many lack the evidence
     their criterion requires: one query."""
-    scored = Q(self_score__isnull=False) | Q(not_applicable=True)
+    scored = Q(self_score__isnull=False) | Q(self_not_applicable=True)
     data = (
         _with_self_evidence(Score.objects.filter(assessment=assessment, criterion__kind=Kind.SELF))
         .order_by()
@@ -146,7 +147,7 @@ def assessment_progress(assessment: Assessment) -> Progress:
 
 
 def unscored_codes(assessment: Assessment) -> list[str]:
-    rows = Score.objects.filter(assessment=assessment, criterion__kind=Kind.SELF, self_score__isnull=True, not_applicable=False)
+    rows = Score.objects.filter(assessment=assessment, criterion__kind=Kind.SELF, self_score__isnull=True, self_not_applicable=False)
     return list(rows.order_by("criterion__order", "criterion_id").values_list("criterion__code", flat=True))
 
 
@@ -338,6 +339,17 @@ def queue_attach(items: list[QueueItem]) -> list[QueueItem]:
     return items
 
 
+def next_queue_item(period: Period, user, *, assessment_id: int, field_code: str) -> QueueItem | None:
+    """"Đơn vị tiếp theo": the next line of the user's queue after this one that still has rows to
+    appraise (from the top again at the end), with its assessment; None when nothing is left."""
+    lines = appraisal_queue_lines(period, user)
+    here = next((i for i, line in enumerate(lines) if line.assessment_id == assessment_id and line.field_code == field_code), -1)
+    for line in lines[here + 1:] + lines[: max(here, 0)]:
+        if line.remaining:
+            return queue_attach([line])[0]
+    return None
+
+
 def appraisal_queue(period: Period, user) -> list[QueueItem]:
     """Every line of the member's queue with its assessment."""
     return queue_attach(appraisal_queue_lines(period, user))
@@ -392,7 +404,7 @@ def remediation_findings(assessment: Assessment):
 
 __all__ = [
     "FIELD_CODE", "FieldGroup", "FieldTotal", "Progress", "ProgressLine", "QueueItem", "Totals",
-    "appraisal_progress", "appraisal_queue", "appraisal_queue_lines", "queue_attach", "assessment_progress", "assessment_sheet",
+    "appraisal_progress", "appraisal_queue", "appraisal_queue_lines", "next_queue_item", "queue_attach", "assessment_progress", "assessment_sheet",
     "assessment_totals", "assessment_totals_for_period", "current_period",
     "missing_evidence_codes", "remediation_findings", "score_for_row", "score_history", "unscored_codes",
 ]

@@ -319,10 +319,20 @@ def field_headings(period: Period, *, block: Block | None = None) -> dict[int, l
     return headings
 
 
+# The classification bands of `Period.classify`, best first: the overview's columns and chart.
+BANDS = ["Xuất sắc", "Tốt", "Khá", "Trung bình", "Yếu"]
+
+
 @dataclass
 class BlockSummary:
     block: Block
     rows: list[RankingRow] = field(default_factory=list)
+
+    @property
+    def distribution(self) -> list[int]:
+        """The block's units in each band of BANDS: read by the overview page and the leaders'
+        home page alike, so that both show the same counts."""
+        return [sum(1 for r in self.rows if r.classification == band) for band in BANDS]
 
     @property
     def count(self) -> int:
@@ -441,7 +451,7 @@ def previous_published_period(period: Period) -> Period | None:
 
 __all__ = [
     "Move", "Shortcoming", "TrendPoint", "movers", "previous_published_period", "unit_shortcomings", "unit_trend",
-    "BlockSummary", "FieldHeading", "RankingRow", "approval_for_period", "field_headings", "group_by_block",
+    "BANDS", "BlockSummary", "FieldHeading", "RankingRow", "approval_for_period", "field_headings", "group_by_block",
     "published_periods", "ranking_for_period", "results_published", "scores_hash",
     "RankedLine", "block_field_averages", "block_leader", "unit_ranking_row", "block_size", "lines_of", "ranked_lines", "ranked_position", "ranking_row", "ranking_rows", "stored_totals",
 ]

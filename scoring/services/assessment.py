@@ -10,12 +10,14 @@ Edit windows follow the plan: the unit edits only while self-assessment is open 
 deadline, the council appraises in the appraisal phase, the unit explains only the rows the
 council marked down, the council settles final scores, and nothing changes once approved."""
 
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from audit.services import audit_log, diff_fields
+from audit.services import AuditEntry, audit_log, audit_log_many, diff_fields
 from cchc.uploads import clean_filename, content_type_of, validate_upload
 from units.models import Unit
 from units.text import nfc
@@ -227,6 +229,7 @@ def validate_self(score: Score, *, value, note: str, not_applicable: bool) -> di
     return {
         "self_score": None if na or value in (None, "") else _value(criterion, value),
         "not_applicable": na,
+        "self_not_applicable": na,
         "self_note": nfc(note),
     }
 
@@ -410,6 +413,114 @@ def score_return_to_appraiser(*, actor, score: Score, note: str, expected_versio
     score.needs_reappraisal = True
     score.return_note = note
     return _write(actor=actor, score=score, before=before, fields=["needs_reappraisal", "return_note"], action="score.return", reason=note)
+
+
+# --- A whole sheet at once ("Lưu tất cả") --------------------------------------------------------
+
+
+@dataclass
+class RowChange:
+    """What one row of a sheet posts: the same fields as its own form."""
+
+    score_id: int
+    value: str = ""
+    note: str = ""
+    not_applicable: bool = False
+    verdict: str = ""
+    version: int | None = None
+
+
+class SheetRefused(ScoringError):
+    """Some rows of a sheet were refused; nothing was saved. `errors` maps each refused row's id
+    to its reason, `stale` holds the ids refused because someone saved them first."""
+
+    def __init__(self, errors: dict[int, str], stale: set[int]):
+        self.errors, self.stale = errors, stale
+        super().__init__(f"{len(errors)} tiêu chí chưa lưu được; không có thay đổi nào được lưu. Hãy sửa các dòng được đánh dấu rồi lưu lại.")
+
+
+# What each sheet's rows write: the stage's window check, its values and the audit action.
+SHEET_STAGES = {
+    "self": (_check_self_row, "self", "score.self"),
+    "appraisal": (_check_appraiser, "appraisal", "score.appraisal"),
+    "final": (_check_finalizer, "final", "score.final"),
+}
+
+
+def _sheet_values(stage: str, score: Score, change: RowChange) -> dict:
+    if stage == "self":
+        return validate_self(score, value=change.value, note=change.note, not_applicable=change.not_applicable)
+    if stage == "appraisal":
+        na = change.not_applicable if score.criterion.na_allowed else None
+        return validate_appraisal(score, value=change.value, reason=change.note, not_applicable=na)
+    values = validate_final(score, value=change.value, note=change.note)
+    del values["not_applicable"]
+    values.update(validate_verdict(score, verdict=change.verdict))
+    return values
+
+
+@transaction.atomic
+def scores_save_sheet(*, actor, assessment: Assessment, stage: str, changes: list[RowChange]) -> list[Score]:
+    """Save the changed rows of one assessment's sheet in one go, all or nothing: each row is
+    checked exactly as its own save would be (window, version, values); if any is refused,
+    nothing is written and every refused row gets its reason. One audit row per changed row, and
+    a constant number of queries whatever the number of rows."""
+    check, version_stage, action = SHEET_STAGES[stage]
+    assessment = Assessment.objects.select_for_update(of=("self",)).select_related("framework", "unit").get(pk=assessment.pk)
+    assessment.period = Period.objects.get(pk=assessment.period_id)
+    access = _access(actor, assessment)
+    by_id = {c.score_id: c for c in changes}
+    rows = {
+        s.pk: s
+        for s in Score.objects.select_for_update(of=("self",)).select_related("criterion", "updated_by").filter(assessment=assessment, pk__in=by_id)
+    }
+    errors: dict[int, str] = {pk: "Dòng điểm không thuộc phiếu đánh giá này." for pk in by_id if pk not in rows}
+    stale: set[int] = set()
+    planned = []
+    now = timezone.now()
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    for pk, score in rows.items():
+        score.assessment = assessment
+        change = by_id[pk]
+        try:
+            check(access, score)
+            _check_version(score, change.version, version_stage)
+            values = _sheet_values(stage, score, change)
+        except StaleScore as exc:
+            errors[pk] = str(exc)
+            stale.add(pk)
+            continue
+        except ScoringError as exc:
+            errors[pk] = str(exc)
+            continue
+        before = _snapshot(score, list(values))
+        first = stage == "appraisal" and score.appraised_at is None
+        if stage == "appraisal":
+            values.update(appraised_by=user, appraised_at=now)
+        elif stage == "final":
+            values.update(finalized_by=user, finalized_at=now)
+            if values.get("explanation_verdict") and values["explanation_verdict"] != score.explanation_verdict:
+                values.update(explanation_verdict_by=user, explanation_verdict_at=now)
+        fields = _apply(score, values)
+        diff = diff_fields(before, _snapshot(score, list(before)))
+        if diff or first:
+            planned.append((score, fields, diff))
+    if errors:
+        raise SheetRefused(errors, stale)
+    if not planned:
+        return []
+    update_fields = sorted({name for _, fields, _ in planned for name in fields} | {"version", "updated_by", "updated_at"})
+    saved = []
+    for score, _, _ in planned:
+        score.version += 1
+        score.updated_by, score.updated_at = user, now
+        saved.append(score)
+    Score.objects.bulk_update(saved, update_fields)
+    audit_log_many(actor=actor, action=action, entries=[AuditEntry(target=score, changes=diff) for score, _, diff in planned])
+    if any(SCORE_VALUE_FIELDS.intersection(diff) for _, _, diff in planned):
+        assessment_totals_refresh(period=assessment.period, assessment_ids=[assessment.pk])
+        approval_void_if_stale(period=assessment.period, actor=actor)
+    return saved
 
 
 # --- Evidence ------------------------------------------------------------------------------------

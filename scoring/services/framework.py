@@ -22,7 +22,7 @@ from ..tree import attach_children, framework_total, tree_problems, vn
 from .assessment import assessments_close_open, assessments_open_for_period
 from .errors import FrameworkLocked, PhaseError, ScoringError
 from .readiness import readiness_enforce
-from .results import STALE_REASON, approval_void_if_stale, check_ready_to_approve
+from .results import STALE_REASON, approval_void_active, approval_void_if_stale, check_ready_to_approve
 
 REQUIRED_COLUMNS = {"block", "code", "title", "max_score"}
 PERIOD_FIELDS = (
@@ -55,7 +55,11 @@ def period_update(*, actor, period: Period, **fields) -> Period:
             raise ValueError(f"{name} is not editable")
         setattr(period, name, nfc(value) if isinstance(value, str) else value)
     period.full_clean()
-    save_audited(period, before, actor=actor, action="period.update", fields=PERIOD_FIELDS)
+    changes = save_audited(period, before, actor=actor, action="period.update", fields=PERIOD_FIELDS)
+    # The approval fixed each unit's classification and head rating: new bands or thresholds
+    # would publish ratings the council never saw.
+    if set(changes) & set(Period.BAND_FIELDS + Period.HEAD_FIELDS):
+        approval_void_active(actor=actor, period=period, reason="Ngưỡng xếp loại hoặc đánh giá người đứng đầu thay đổi sau khi Hội đồng thông qua")
     return period
 
 
@@ -166,10 +170,11 @@ def period_move(*, actor, period: Period, to_phase: str, reason: str = "", overr
 def _shift_year(date: datetime.date | None, years: int) -> datetime.date | None:
     if date is None:
         return None
+    year = min(max(date.year + years, datetime.MINYEAR), datetime.MAXYEAR)
     try:
-        return date.replace(year=date.year + years)
+        return date.replace(year=year)
     except ValueError:  # 29 February
-        return date.replace(year=date.year + years, day=28)
+        return date.replace(year=year, day=28)
 
 
 @transaction.atomic
@@ -188,7 +193,9 @@ def period_clone(*, actor, source: Period, year: int, title: str = "") -> Period
     else:
         years = year - source.year
         fields = {name: getattr(source, name) for name in Period.BAND_FIELDS + Period.HEAD_FIELDS}
-        fields.update({name: _shift_year(getattr(source, name), years) for name in Period.DEADLINE_FIELDS.values()})
+        shifted = {name: _shift_year(getattr(source, name), years) for name in Period.DEADLINE_FIELDS.values()}
+        # A deadline the new year could not hold (a typo kept from an old year) is left to set.
+        fields.update({name: day if day is None or year - 1 <= day.year <= year + 2 else None for name, day in shifted.items()})
         period = period_create(actor=actor, year=year, title=title, **fields)
     trees = framework_trees_for_period(source)
     for tree in trees:

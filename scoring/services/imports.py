@@ -39,7 +39,7 @@ VALIDATE = {
 }
 # The audited fields each stage writes (what the validation returns).
 STAGE_FIELDS = {
-    "self": ["self_score", "self_note", "not_applicable"],
+    "self": ["self_score", "self_note", "not_applicable", "self_not_applicable"],
     "appraisal": ["appraised_score", "appraisal_reason", "not_applicable", "needs_reappraisal"],
     "final": ["final_score", "council_note", "not_applicable"],
     "survey": ["appraised_score", "final_score", "council_note", "not_applicable"],

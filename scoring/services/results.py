@@ -176,6 +176,16 @@ def _check_override_phase(period: Period) -> None:
         raise PhaseError("Chỉ điều chỉnh mức độ hoàn thành nhiệm vụ của người đứng đầu trước khi kết quả được phê duyệt, trong giai đoạn hoàn thiện kết quả.")
 
 
+def approval_void_active(*, actor, period: Period, reason: str) -> bool:
+    """Void the period's active approval because something it fixed changed (a head rating,
+    the bands or thresholds): the council must approve again. Runs under the period's lock."""
+    approval = Approval.objects.select_for_update().filter(period=period, voided_at__isnull=True).first()
+    if approval is None:
+        return False
+    _void(actor=actor, approval=approval, reason=reason)
+    return True
+
+
 def _void_for_override(*, actor, period: Period) -> None:
     # The approval kept the head ratings as the council approved them: a later change needs a new approval.
     approval = Approval.objects.select_for_update().filter(period=period, voided_at__isnull=True).first()

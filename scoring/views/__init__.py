@@ -26,6 +26,7 @@ from .assessment import (
     score_explain,
     score_history,
     score_self,
+    sheet_save,
 )
 from .framework import (
     criterion_add,
@@ -68,5 +69,5 @@ __all__ = [
     "evidence_delete", "evidence_download", "evidence_upload", "framework_add", "framework_delete", "framework_detail",
     "framework_export", "framework_import", "my_assessment", "period_clone", "period_create", "period_detail",
     "period_edit", "period_list", "period_transition", "score_appraise", "score_explain", "score_finalize",
-    "score_history", "score_import", "score_return", "score_self",
+    "score_history", "score_import", "score_return", "score_self", "sheet_save",
 ]

@@ -78,6 +78,7 @@ def appraisal_sheet(request, pk: int, field: str):
     if any(row.criterion.is_remediation for group in context["groups"] for row in group.rows):
         context["findings"] = selectors.remediation_findings(assessment)
     context["field"] = field
+    context["next_item"] = selectors.next_queue_item(assessment.period, request.user, assessment_id=assessment.pk, field_code=field)
     context["conflict_form"] = ReasonForm()
     context["is_member"] = scope.is_council(request.user)
     return render(request, "scoring/appraisal_sheet.html", context)

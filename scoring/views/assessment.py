@@ -4,6 +4,8 @@ appraisal and finalisation, score history and evidence files.
 Every object goes through a `_get_<obj>_for_user` helper: another unit's assessment, rows,
 history and evidence answer 404, as if they did not exist."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -71,11 +73,25 @@ def _mark_rows(rows, *, mode: str, access) -> None:
         row.returnable = services.row_refusal(access, row, "return") is None
 
 
+def _voids_approval(assessment: Assessment, mode: str) -> str:
+    """The warning a council save carries once the council approved: saving voids the approval."""
+    if mode not in ("appraisal", "final"):
+        return ""
+    approval = selectors.approval_for_period(assessment.period)
+    if approval is None:
+        return ""
+    return (
+        f"Hội đồng đã thông qua kết quả ngày {approval.council_approved_on:%d/%m/%Y}. Lưu thay đổi này sẽ hủy việc thông qua; "
+        "Hội đồng phải thông qua lại trước khi phê duyệt. Tiếp tục?"
+    )
+
+
 def _row_context(request, score: Score, mode: str, **extra) -> dict:
     assessment = score.assessment
     access = assessment_access(request.user, assessment)
     _mark_rows([score], mode=mode, access=access)
     return {
+        "voids_approval": _voids_approval(assessment, mode) if score.editable else "",
         "row": score,
         "mode": mode,
         "access": access,
@@ -141,6 +157,88 @@ def _save(request, pk: int, mode: str, call, *, perm: str | None = None) -> Http
     return _row_response(request, pk, mode, saved=True)
 
 
+# --- A whole sheet at once ------------------------------------------------------------------------
+
+SHEET_ROW = re.compile(r"^row-(\d{1,18})-version$")
+# A sheet has at most a few hundred rows; more in one request is not a sheet.
+SHEET_MAX_ROWS = 1000
+
+
+def _sheet_changes(post) -> tuple[list[services.RowChange], dict[int, dict]]:
+    """The rows a sheet posts as `row-<id>-<field>`, each read by the row's own form."""
+    changes, posted = [], {}
+    for key in post:
+        match = SHEET_ROW.match(key)
+        if not match:
+            continue
+        pk = int(match.group(1))
+        form = RowForm(post, prefix=f"row-{pk}")
+        if not form.is_valid():
+            raise services.ScoringError("Dữ liệu gửi lên không hợp lệ; hãy tải lại trang.")
+        data = form.cleaned_data
+        posted[pk] = data
+        changes.append(
+            services.RowChange(pk, data["value"], data["note"], data["not_applicable"], data["verdict"], data["version"])
+        )
+        if len(changes) > SHEET_MAX_ROWS:
+            raise services.ScoringError(f"Mỗi lần lưu tối đa {SHEET_MAX_ROWS} tiêu chí.")
+    if not changes:
+        raise services.ScoringError("Chưa có tiêu chí nào thay đổi.")
+    return changes, posted
+
+
+def _sheet_rows_response(request, assessment, mode: str, rows: dict[int, dict], *, status: int, message: str, ok: bool) -> HttpResponse:
+    """The rows named in `rows` ({id: extra context}) re-drawn where they stand on the page (out
+    of band), with the sheet's status line; three queries for the sheet whatever its size."""
+    access = assessment.access
+    groups = selectors.assessment_sheet(assessment, field_codes=access.fields)
+    wanted = [row for group in groups for row in group.rows if row.pk in rows]
+    _mark_rows(wanted, mode=mode, access=access)
+    base = {
+        "mode": mode, "access": access, "assessment": assessment, "period": assessment.period, "oob": True,
+        "voids_approval": _voids_approval(assessment, mode),
+        "show_appraisal": access.shows_council_work, "accept": ACCEPT_ATTRIBUTE, "verdicts": Score.Verdict.choices,
+        "max_mb": max_upload_bytes() // (1024 * 1024),
+    }
+    findings = None
+    if mode == "appraisal" and any(row.criterion.is_remediation for row in wanted):
+        findings = selectors.remediation_findings(assessment)
+    html = [render_to_string(ROW_TEMPLATE, {**base, "row": row, "findings": findings, **rows[row.pk]}, request=request) for row in wanted]
+    # A refused row that is not on this sheet (another assessment's) says so in the status line.
+    shown = {row.pk for row in wanted}
+    elsewhere = sorted({extra.get("error") or extra.get("conflict") for pk, extra in rows.items() if pk not in shown} - {None})
+    message = " ".join([message, *elsewhere])
+    html.append(render_to_string("scoring/_save_all_status.html", {"message": message, "ok": ok, "oob": True}, request=request))
+    if mode == "self":
+        html.append(_totals_oob(request, assessment))
+    return HttpResponse("".join(html), status=status)
+
+
+@login_required
+@require_POST
+def sheet_save(request, pk: int, mode: str):
+    """"Lưu tất cả": the changed rows of one sheet, all or nothing. Refused rows come back with
+    their reason and the values typed; the other rows stay as typed on the page, unsaved."""
+    if mode not in services.SHEET_STAGES:
+        raise Http404
+    assessment = _get_assessment_for_user(request, pk, write=True)
+    _require_role(request, MODE_PERMS[mode])
+    try:
+        changes, posted = _sheet_changes(request.POST)
+        saved = services.scores_save_sheet(actor=request.user, assessment=assessment, stage=mode, changes=changes)
+    except services.SheetRefused as exc:
+        rows = {
+            row_id: ({"conflict": message} if row_id in exc.stale else {"error": message}) | {"attempted": posted.get(row_id, {})}
+            for row_id, message in exc.errors.items()
+        }
+        return _sheet_rows_response(request, assessment, mode, rows, status=400, message=str(exc), ok=False)
+    except services.ScoringError as exc:
+        return _sheet_rows_response(request, assessment, mode, {}, status=400, message=str(exc), ok=False)
+    message = f"Đã lưu {len(saved)} tiêu chí." if saved else "Không có thay đổi nào cần lưu."
+    # Every posted row is drawn again, unchanged ones too: none of them is unsaved any more.
+    return _sheet_rows_response(request, assessment, mode, {pk: {"saved": True} for pk in posted}, status=200, message=message, ok=True)
+
+
 # --- The unit's pages -------------------------------------------------------------------------
 
 
@@ -168,7 +266,11 @@ def _sheet_context(request, assessment: Assessment, *, mode: str, field_codes=No
     rows = [row for group in groups for row in group.rows]
     _mark_rows(rows, mode=mode, access=access)
     after_appraisal = assessment.period.phase_index >= Phase.values.index(Phase.EXPLANATION)
+    any_editable = any(row.editable for row in rows)
     return {
+        # "Lưu tất cả" where a sheet has rows to save; the explanation answers one row at a time.
+        "any_editable": mode in services.SHEET_STAGES and any_editable,
+        "voids_approval": _voids_approval(assessment, mode) if any_editable else "",
         "assessment": assessment,
         "access": access,
         "period": assessment.period,

@@ -33,7 +33,7 @@ from ..selectors.readiness import approval_readiness
 RANKING_PAGE_SIZE = 100
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BAND_COLORS = {"Xuất sắc": "#198754", "Tốt": "#0d6efd", "Khá": "#20c997", "Trung bình": "#fd7e14", "Yếu": "#dc3545"}
-BANDS = list(BAND_COLORS)
+BANDS = selectors.BANDS
 
 
 def _require(request, perm: str):
@@ -406,8 +406,6 @@ def results_overview(request, year: int):
     moves = selectors.movers(rows, ranking_for_period(previous, provisional=False)) if previous else []
     up = sorted((m for m in moves if m.change > 0), key=lambda m: (-m.change, m.row.block.order, m.row.unit.code))[:10]
     down = sorted((m for m in moves if m.change < 0), key=lambda m: (m.change, m.row.block.order, m.row.unit.code))[:10]
-    for group in groups:
-        group.distribution = [sum(1 for r in group.rows if r.classification == band) for band in BANDS]
     chart = {
         "type": "bar",
         "data": {

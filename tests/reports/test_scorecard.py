@@ -207,7 +207,9 @@ def test_the_appraising_council_members_ask_leaders_wait_for_publication_and_oth
 ):
     from scoring.models import AppraisalAssignment
 
-    AppraisalAssignment.objects.create(period=scored.period, member=council_member, field_code="1")
+    # A member who appraises every field of the block sees its scorecards (the sheet prints them all).
+    for code in ("1", "2", "3"):
+        AppraisalAssignment.objects.create(period=scored.period, member=council_member, field_code=code)
     doc = request_and_render(scored.a)
     client = client_of(council_member)
     assert "Tạo lại" not in client.get(panel_url(scored.a)).content.decode()  # current: nothing to redo

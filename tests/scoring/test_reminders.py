@@ -5,6 +5,7 @@ from django.core import mail
 
 from scoring.models import Period, Phase, ReminderLog
 from scoring.services import reminders_send
+from scoring.services.reminders import ReminderRun
 from scoring.tasks import send_phase_reminders
 
 from .conftest import fill_self, move, submit
@@ -22,7 +23,7 @@ def mailed(cycle, django_capture_on_commit_callbacks):
 
     def send(today):
         with django_capture_on_commit_callbacks(execute=True):
-            return reminders_send(today=today)
+            return len(reminders_send(today=today).sent)
 
     return send
 
@@ -73,7 +74,7 @@ def test_in_the_explanation_phase_only_units_with_deductions_to_explain_are_remi
 
 def test_the_daily_task_sends_through_the_service(cycle, mailed, monkeypatch):
     seen = []
-    monkeypatch.setattr("scoring.tasks.reminders_send", lambda today: seen.append(today) or 0)
+    monkeypatch.setattr("scoring.tasks.reminders_send", lambda today: seen.append(today) or ReminderRun())
     send_phase_reminders()
     assert len(seen) == 1
 

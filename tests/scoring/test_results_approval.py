@@ -186,3 +186,19 @@ def test_overriding_a_head_rating_after_the_approval_voids_it(ready, council_mem
     head_rating_override_set(actor=council_member, assessment=assessment, rating=HeadRating.GOOD, reason="Vi phạm kỷ luật")
     approval.refresh_from_db()
     assert approval.voided_at is not None
+
+
+def test_new_bands_after_the_approval_void_it_so_no_unseen_classification_is_published(ready, council_member, sonv_staff):
+    from scoring.services import period_update
+
+    period, _ = ready
+    approval = record(period, council_member)
+    period_update(actor=sonv_staff, period=period, band_excellent_min=Decimal("20"), band_good_min=Decimal("15"),
+                  band_fair_min=Decimal("10"), band_average_min=Decimal("5"))
+    approval.refresh_from_db()
+    assert approval.voided_at is not None and "Ngưỡng xếp loại" in approval.void_reason
+    # A change of the title alone keeps a new approval.
+    again = record(period, council_member)
+    period_update(actor=sonv_staff, period=period, title="Chỉ số CCHC năm 2024 (bản sửa tên)")
+    again.refresh_from_db()
+    assert again.voided_at is None

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from scoring.models import AppraisalAssignment, Approval, ConflictDeclaration, HeadRatingOverride, Phase
+from scoring.models import AppraisalAssignment, Approval, ConflictDeclaration, Criterion, HeadRatingOverride, Phase
 from scoring.scope import assessment_access, assessments_for_user
 from scoring.services import PhaseError, ScoringError, approval_set_decision, conflict_declare, head_rating_override_set
 from tests.factories import BlockFactory
@@ -86,12 +86,40 @@ def test_the_ranking_offers_no_head_rating_override_on_a_members_own_or_conflict
 
 
 def test_a_council_member_with_a_conflict_gets_404_on_that_units_scorecard_as_on_its_assessment(appraised, client_of):
+    # The member appraises every field, so they see whole assessments, and so their scorecards.
+    for code in {c.split(".")[0] for c in Criterion.objects.filter(framework=appraised.a.framework).values_list("code", flat=True)} - {"2"}:
+        AppraisalAssignment.objects.create(period=appraised.period, member=appraised.member, field_code=code)
     conflict_declare(actor=appraised.member, period=appraised.period, unit=appraised.a.unit, reason="Người nhà.")
     client = client_of(appraised.member)
     assert client.get(reverse("scoring:assessment_detail", args=[appraised.a.pk])).status_code == 404
     assert client.get(reverse("reports:panel", args=["scorecard", appraised.a.pk])).status_code == 404
     assert client.post(reverse("reports:request", args=["scorecard", appraised.a.pk])).status_code == 404
     assert client.get(reverse("reports:panel", args=["scorecard", appraised.b.pk])).status_code == 200
+
+
+def test_a_council_member_of_one_field_gets_no_scorecard_which_prints_every_field(appraised, client_of):
+    client = client_of(appraised.member)
+    assert client.get(reverse("scoring:assessment_detail", args=[appraised.b.pk])).status_code == 200
+    assert client.get(reverse("reports:panel", args=["scorecard", appraised.b.pk])).status_code == 404
+    assert client.get(reverse("scoring:results_matrix", args=[2024])).status_code == 403
+
+
+def test_the_unit_reads_its_own_not_applicable_until_the_explanation_round(appraised, client_of):
+    from scoring.services import score_set_appraisal
+
+    score = row(appraised.a, "2.1.1")
+    score_set_appraisal(actor=appraised.member, score=score, value="", reason="Đơn vị không có nhiệm vụ này.", not_applicable=True, expected_version=score.version)
+    client = client_of(appraised.editor_a)
+    page = client.get(reverse("scoring:assessment_detail", args=[appraised.a.pk])).content.decode()
+    block = page[page.index('data-code="2.1.1"'):][:3000]
+    assert "Không áp dụng" not in block and "Đơn vị không có nhiệm vụ này" not in block
+    totals = assessment_access(appraised.editor_a, appraised.a)
+    assert not totals.shows_council_work
+    move(appraised.period, Phase.EXPLANATION)
+    page = client.get(reverse("scoring:assessment_explanation", args=[appraised.a.pk])).content.decode()
+    # The council's "not applicable" overturned the unit's score: the unit may answer it.
+    assert 'data-code="2.1.1"' in page and "Đơn vị không có nhiệm vụ này" in page
+    assert reverse("scoring:score_explain", args=[score.pk]) in page
 
 
 # --- The explanation page -------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 that are not plain numbers are refused with a message."""
 
 import csv
+import datetime
 import io
 from decimal import Decimal
 
@@ -434,3 +435,36 @@ def test_every_page_answers_a_hostile_query_string_without_a_server_error(client
         for query in (HOSTILE_QUERY, {key: "²" for key in HOSTILE_QUERY}):
             response = client.get(url, query)
             assert response.status_code < 500, (name, query)
+
+
+@pytest.mark.django_db
+def test_a_deadline_far_from_its_year_is_refused_and_cloning_a_year_never_overflows(client_of, sonv_staff):
+    from scoring.models import Period
+    from scoring.services import period_clone
+
+    client = client_of(sonv_staff)
+    response = client.post(reverse("scoring:period_create"), {"year": 2024, "title": "", "self_assessment_deadline": "31/12/9999"})
+    assert response.status_code == 200 and "Hạn phải trong khoảng năm 2023–2026" in response.content.decode()
+    assert not Period.objects.exists()
+    old = Period.objects.create(year=2024, title="2024", self_assessment_deadline=datetime.date(9999, 12, 31))
+    clone = period_clone(actor=sonv_staff, source=old, year=2025)
+    assert clone.self_assessment_deadline is None
+
+
+def test_a_date_in_the_year_9999_is_refused_in_vietnamese_before_any_date_is_computed_from_it():
+    from cchc.forms import DateField
+
+    with pytest.raises(ValidationError, match="Năm phải từ 1900 đến 2100"):
+        DateField().clean("31/12/9999")
+    assert DateField().clean("02/12/2026") == datetime.date(2026, 12, 2)
+
+
+@pytest.mark.django_db
+def test_an_id_too_large_for_the_database_in_a_multiple_choice_is_an_invalid_choice_not_a_500():
+    from cchc.forms import ModelMultipleChoiceField
+    from units.models import Unit
+
+    field = ModelMultipleChoiceField(queryset=Unit.objects.all())
+    for value in (["99999999999999999999"], ["1e9"], ["²"]):
+        with pytest.raises(ValidationError):
+            field.clean(value)

@@ -64,7 +64,8 @@ EXPECTED = {
     ("appraisal", "history"): "H 4 S 4 4 4 4 S",
     ("appraisal", "explanation"): "4 4 S H 4 4 4 S",
     ("appraisal", "finalization"): "3 4 S H 4 4 4 S",
-    ("appraisal", "scorecard"): "2 4 2 2 4 4 4 2",
+    # The scorecard prints every field: for those who see the whole assessment.
+    ("appraisal", "scorecard"): "2 4 4 4 4 4 4 2",
     ("appraisal", "progress"): "3 3 3 3 3 3 H S",
     ("appraisal", "decision"): "4 4 2 2 2 4 4 2",
     ("explanation", "assessment"): "S 4 S H 4 4 4 S",
@@ -72,7 +73,7 @@ EXPECTED = {
     ("explanation", "explanation"): "S 4 S H 4 4 4 S",
     ("approved", "assessment"): "S 4 S H 4 4 S S",
     ("approved", "history"): "S 4 S 4 4 4 S S",
-    ("approved", "scorecard"): "2 4 2 2 4 4 2 2",
+    ("approved", "scorecard"): "2 4 4 4 4 4 2 2",
     ("approved", "progress"): "3 3 3 3 3 3 S S",
     ("approved", "decision"): "2 2 2 2 2 4 2 2",
 }

@@ -18,6 +18,8 @@ GET, POST = "get", "post"
 MATRIX = {
     # name: ({url kwarg: world key or value}, method, expected codes)
     "home": ({}, GET, "L 2 2 2 2 2 2"),
+    # Sở Nội vụ's "Nhắc ngay" on the home page sends the deadline reminders at once.
+    "remind_now": ({}, POST, "L 3 3 3 3 3 R"),
     "login": ({}, GET, "2 R R R R R R"),
     "logout": ({}, POST, "L L L L L L L"),
     "password_change": ({}, GET, "L 2 2 2 2 2 2"),
@@ -66,6 +68,7 @@ MATRIX = {
     "scoring:conflict_declare": ({"pk": "assessment"}, POST, "L 3 4 R 4 4 3"),
     "scoring:assessment_explanation": ({"pk": "assessment"}, GET, "L 4 4 2 4 4 2"),
     "scoring:assessment_finalization": ({"pk": "assessment"}, GET, "L 3 4 2 4 4 2"),
+    "scoring:sheet_save": ({"pk": "assessment", "mode": "self"}, POST, "L 400 4 3 4 4 3"),
     "scoring:score_self": ({"pk": "score"}, POST, "L 400 4 3 4 4 3"),
     "scoring:score_appraise": ({"pk": "score"}, POST, "L 3 4 400 4 4 400"),
     "scoring:score_explain": ({"pk": "score"}, POST, "L 400 4 3 4 4 3"),
@@ -82,7 +85,7 @@ MATRIX = {
     "scoring:results_ranking_first": ({"year": 2023}, GET, "L 3 3 R 3 3 R"),
     "scoring:results_ranking": ({"year": 2023, "block": "so-nganh"}, GET, "L 3 3 2 3 3 2"),
     "scoring:results_export": ({"year": 2023}, GET, "L 3 3 2 3 3 2"),
-    "scoring:results_matrix": ({"year": 2023}, GET, "L 3 3 2 3 3 2"),
+    "scoring:results_matrix": ({"year": 2023}, GET, "L 3 3 3 3 3 2"),
     "scoring:approval_record": ({"year": 2023}, POST, "L 3 3 R 3 3 R"),
     "scoring:approval_decision": ({"year": 2023}, POST, "L 3 3 3 3 3 R"),
     "scoring:head_rating_override": ({"pk": "assessment"}, GET, "L 3 3 2 3 3 2"),

@@ -85,6 +85,16 @@ def results_visible(user, period: Period) -> bool:
     return sees_unpublished_results(user) or results_published(period)
 
 
+def own_ranking_block_id(user, period: Period) -> int | None:
+    """The one block whose ranking a unit's contact (with no province-wide role) reads: the block
+    their unit was assessed in that year (its framework's), never the unit's current block. None
+    for everyone else, who read every block (once they may read results at all)."""
+    if not is_unit_editor_only(user):
+        return None
+    framework_block = Assessment.objects.filter(period=period, unit_id=user.unit_id).values_list("framework__block_id", flat=True).first()
+    return framework_block or 0  # 0: no block at all (the unit was not assessed that year)
+
+
 def _published_period_ids() -> list[int]:
     from .selectors.results import published_periods
 
@@ -266,6 +276,16 @@ def assessment_access(user, assessment: Assessment, *, fresh: bool = False) -> A
     )
 
 
+def _own_and_published_q(user) -> Q:
+    """What a unit's contact (their unit) and a leader (published years) see whole."""
+    scope = Q(pk__in=[])
+    if is_unit_editor(user) and user.unit_id:
+        scope |= Q(unit_id=user.unit_id)
+    if is_leader(user):
+        scope |= Q(period_id__in=_published_period_ids())
+    return scope
+
+
 def assessments_for_user(user, period: Period | None = None) -> QuerySet[Assessment]:
     """`assessment_access(...).visible` as a queryset: staff every assessment, a unit's contact
     their own unit's, a council member those with a field assigned to them, a leader those of
@@ -275,11 +295,7 @@ def assessments_for_user(user, period: Period | None = None) -> QuerySet[Assessm
         assessments = assessments.filter(period=period)
     if is_staff(user):
         return assessments
-    scope = Q(pk__in=[])
-    if is_unit_editor(user) and user.unit_id:
-        scope |= Q(unit_id=user.unit_id)
-    if is_leader(user):
-        scope |= Q(period_id__in=_published_period_ids())
+    scope = _own_and_published_q(user)
     if is_council(user):
         periods = [period] if period is not None else list(Period.objects.filter(assignments__member=user).distinct())
         for each in periods:
@@ -300,11 +316,7 @@ def scorecards_for_user(user) -> QuerySet[Assessment]:
 
     if is_staff(user):
         return Assessment.objects.all()
-    scope = Q(pk__in=[])
-    if is_unit_editor(user) and user.unit_id:
-        scope |= Q(unit_id=user.unit_id)
-    if is_leader(user):
-        scope |= Q(period_id__in=_published_period_ids())
+    scope = _own_and_published_q(user)
     if is_council(user):
         for period in Period.objects.filter(assignments__member=user).distinct():
             mine = member_scope(period, user)

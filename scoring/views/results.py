@@ -94,8 +94,9 @@ def results_home(request):
 def results_ranking_first(request, year: int):
     period, _ = _get_period_results_for_user(request, year)
     blocks = _blocks_of(period)
-    if _is_unit_editor_only(request.user):
-        blocks = [b for b in blocks if request.user.unit_id and b.pk == request.user.unit.block_id]
+    own = scope.own_ranking_block_id(request.user, period)
+    if own is not None:
+        blocks = [b for b in blocks if b.pk == own]
     if not blocks:
         raise Http404
     return redirect("scoring:results_ranking", year=year, block=blocks[0].code)
@@ -109,9 +110,10 @@ def results_ranking(request, year: int, block: str):
     if current is None:
         raise Http404
     user = request.user
-    if _is_unit_editor_only(user):
+    own = scope.own_ranking_block_id(user, period)
+    if own is not None:
         # A unit sees its own block's ranking (as published), never another block's page.
-        if not user.unit_id or user.unit.block_id != current.pk:
+        if own != current.pk:
             raise Http404
         blocks = [current]
     wanted = search_text(request.GET.get("don-vi", ""))
@@ -292,10 +294,9 @@ def results_export(request, year: int):
     period, published = _get_period_results_for_user(request, year)
     block = None
     code = request.GET.get("khoi", "")
-    if _is_unit_editor_only(request.user):
-        if not request.user.unit_id:
-            raise Http404
-        block = request.user.unit.block
+    own = scope.own_ranking_block_id(request.user, period)
+    if own is not None:
+        block = get_object_or_404(Block, pk=own)
     elif code:
         block = get_object_or_404(Block, code=code)
     rows = ranking_for_period(period, block=block, provisional=not published)
@@ -385,7 +386,6 @@ def results_unit(request, year: int, unit_pk: int):
         "field_chart": field_chart,
         "trend": trend,
         "trend_chart": trend_chart,
-        "can_see_ranking": True,
     }
     return render(request, "scoring/results_unit.html", context)
 

@@ -230,3 +230,17 @@ def test_only_the_scope_modules_ask_for_a_users_roles():
         if re.search(r"\bhas_role\(|\broles_of\(", path.read_text(encoding="utf-8")):
             offenders.append(relative)
     assert not offenders, f"Scope decided outside the scope modules: {offenders}"
+
+
+def test_a_unit_moved_to_another_block_reads_the_ranking_of_the_block_it_was_assessed_in(appraised, client_of):
+    approve(appraised.period, appraised.staff)
+    unit = appraised.a.unit
+    assessed_in = appraised.a.framework.block
+    unit.block = BlockFactory(code="khoi-moi", name="Khối mới")
+    unit.save()
+    client = client_of(appraised.editor_a)
+    first = client.get(reverse("scoring:results_ranking_first", args=[2024]))
+    assert first.status_code == 302 and first["Location"].endswith(f"/{assessed_in.code}/")
+    assert client.get(reverse("scoring:results_ranking", args=[2024, assessed_in.code])).status_code == 200
+    export = client.get(reverse("scoring:results_export", args=[2024])).content.decode()
+    assert appraised.a.unit.code in export and appraised.b.unit.code in export

@@ -203,6 +203,8 @@ WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 UPLOAD_MAX_MB = _int("UPLOAD_MAX_MB", 20)
 IMPORT_MAX_MB = _int("IMPORT_MAX_MB", 10)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+# "Lưu tất cả" posts up to five fields per changed row of a sheet (scoring.views.SHEET_MAX_ROWS).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 6000
 FILE_UPLOAD_PERMISSIONS = 0o640
 # Processes one long document (a national decision) is laid out in, side by side: at most the
 # cores a documents worker may use. 1 lays everything out in the worker's own process.

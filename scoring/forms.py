@@ -219,14 +219,14 @@ class ScoreImportForm(ImportFileForm):
 
 
 class ApprovalForm(forms.Form):
-    council_approved_on = forms.DateField(label="Ngày Hội đồng thông qua", widget=DATE_WIDGET, input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    council_approved_on = DateField(label="Ngày Hội đồng thông qua")
     minutes_ref = forms.CharField(label="Biên bản họp", max_length=255, help_text="Ví dụ: Biên bản họp Hội đồng thẩm định ngày 20/02/2024.")
     override_reason = forms.CharField(label="Lý do vẫn ghi nhận", required=False, max_length=2000)
 
 
 class DecisionForm(forms.Form):
     decision_number = forms.CharField(label="Số quyết định", max_length=100, help_text="Ví dụ: 519/QĐ-UBND.")
-    decision_date = forms.DateField(label="Ngày quyết định", widget=DATE_WIDGET, input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    decision_date = DateField(label="Ngày quyết định")
     signer_name = forms.CharField(label="Người ký", max_length=150)
     signer_title = forms.CharField(label="Chức vụ người ký", max_length=150, help_text="Ví dụ: Phó Chủ tịch.")
 

@@ -612,3 +612,16 @@ def test_the_leader_home_runs_the_same_queries_for_few_and_many_units(client_of,
     cache.clear()
     assert home(client)[0].bands["Tốt"] == 13
     assert queries_of_home(client) == few
+
+
+def test_a_mail_server_that_does_not_answer_records_no_reminder_as_sent(client_of, mailed, settings):
+    from scoring.models import ReminderLog
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
+    response = client_of(mailed.staff).post(reverse("remind_now"), follow=True)
+    assert response.status_code == 200 and "Không gửi được thư nhắc" in response.content.decode()
+    assert not ReminderLog.objects.exists()
+    from audit.models import AuditEvent
+
+    assert not AuditEvent.objects.filter(action="reminder.send").exists()

@@ -13,9 +13,17 @@ def fold(text: str) -> str:
     return " ".join(stripped.lower().split())
 
 
+# Characters that show nothing: a "reason" made only of them is no reason.
+_INVISIBLE = "".join(chr(c) for c in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD))
+
+
 def nfc(text: str) -> str:
-    """Vietnamese typed on different keyboards arrives composed or decomposed; store NFC."""
-    return unicodedata.normalize("NFC", text or "").strip()
+    """Vietnamese typed on different keyboards arrives composed or decomposed; store NFC, with
+    the invisible characters at either end dropped along with the spaces."""
+    text = unicodedata.normalize("NFC", text or "")
+    while (trimmed := text.strip().strip(_INVISIBLE)) != text:
+        text = trimmed
+    return text
 
 
 # What a search box takes: a unit's name is a handful of words, and every word is one more

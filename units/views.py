@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.selectors import audit_events_for
+from cchc.errors import DomainError
 from cchc.views import attempt_in_form
 from cchc.forms import ImportFileForm
 from cchc.middleware import IMPORT, accepts_files
@@ -51,7 +52,11 @@ def remind_now(request):
     """Sở Nội vụ's "Nhắc ngay": the deadline reminders of the phase under way, sent at once to
     whoever still has work before it (not only 7 and 1 days before, as the daily task does)."""
     _require(request, "scoring.manage_assessments")
-    run = reminders_send(today=timezone.localdate(), now=True, actor=request.user)
+    try:
+        run = reminders_send(today=timezone.localdate(), now=True, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("home")
     for level, text in reminder_messages(run):
         messages.add_message(request, getattr(messages, level.upper()), text)
     return redirect("home")

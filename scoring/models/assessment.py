@@ -140,7 +140,7 @@ class Score(models.Model):
 
     def current_value_text(self, stage: str) -> str:
         """The stage's value as people read it: '0,5', 'không áp dụng' or 'chưa chấm'."""
-        if self.not_applicable:
+        if (self.self_not_applicable if stage == "self" else self.not_applicable):
             return "không áp dụng"
         value = {"self": self.self_score, "appraisal": self.appraised_score, "final": self.final_score}.get(stage)
         if stage == "explanation":

@@ -10,6 +10,11 @@ from django.db import models
 from cchc.tabular import parse_decimal
 
 CENT = Decimal("0.01")
+
+
+def _vn(value: Decimal) -> str:
+    """A score in a message as people write it: 1,5 (the same text the forms accept)."""
+    return format_score(value).replace(".", ",")
 MAX_SCORE_LIMIT = Decimal("9999.99")
 CODE_RE = re.compile(r"^[1-9]\d{0,2}(\.[1-9]\d{0,2}){0,4}$")
 LEVEL_LABELS = {1: "Lĩnh vực", 2: "Tiêu chí", 3: "Tiêu chí thành phần"}
@@ -298,11 +303,11 @@ class Criterion(models.Model):
             raise ValidationError(f"Điểm của tiêu chí {self.code} không được âm.")
         if score > self.max_score:
             raise ValidationError(
-                f"Điểm {format_score(score)} vượt điểm tối đa {format_score(self.max_score)} của tiêu chí {self.code}."
+                f"Điểm {_vn(score)} vượt điểm tối đa {_vn(self.max_score)} của tiêu chí {self.code}."
             )
         levels = self.allowed_values()
         if levels and score not in {v for v, _ in levels}:
-            allowed = ", ".join(format_score(v) for v, _ in levels)
+            allowed = "; ".join(_vn(v) for v, _ in levels)
             raise ValidationError(f"Tiêu chí {self.code} chỉ chấm một trong các mức: {allowed}.")
         return score.quantize(CENT)
 

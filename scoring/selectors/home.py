@@ -17,7 +17,11 @@ from .results import BANDS, BlockSummary, group_by_block, published_periods, ran
 
 # `Score.is_deducted` (appraised below the unit's own score: the rows a unit may explain) in SQL,
 # without an explanation yet.
-UNEXPLAINED_DEDUCTION = Q(self_score__isnull=False, appraised_score__isnull=False, appraised_score__lt=F("self_score"), explanation="")
+# `Score.is_deducted` as a filter: marked down, or its "not applicable" overturned by the council.
+DEDUCTED = Q(self_score__isnull=False, appraised_score__isnull=False, appraised_score__lt=F("self_score")) | (
+    Q(appraised_at__isnull=False) & ~Q(self_not_applicable=F("not_applicable"))
+)
+UNEXPLAINED_DEDUCTION = DEDUCTED & Q(explanation="")
 # An explanation the appraiser has not yet accepted or refused (the finalisation's verdict).
 UNDECIDED_EXPLANATION = ~Q(explanation="") & Q(explanation_verdict="")
 

@@ -73,6 +73,10 @@ def _check_version(score: Score, expected_version: int | None, stage: str) -> No
     if expected_version is None or int(expected_version) == score.version:
         return
     who = score.updated_by.full_name or score.updated_by.username if score.updated_by_id else "người khác"
+    # A unit is not told who of the council touched its row (it reads that from the explanation
+    # round on, on the row itself).
+    if stage == "self" and score.updated_by_id and score.updated_by.unit_id != score.assessment.unit_id:
+        who = "người khác"
     when = timezone.localtime(score.updated_at)
     raise StaleScore(
         f"Điểm này vừa được {who} cập nhật lúc {when:%H:%M} thành {score.current_value_text(stage)}. "
@@ -158,7 +162,9 @@ def _check_finalizer(access: AssessmentAccess, score: Score) -> None:
         raise PhaseError(f"Kỳ đánh giá đang ở giai đoạn {period.get_phase_display()}, không phải giai đoạn hoàn thiện kết quả.")
     if not access.may_appraise(score.criterion.code):
         raise ScoringError("Chỉ thành viên Hội đồng được phân công hoặc Sở Nội vụ mới được hoàn thiện điểm này.")
-    if score.not_applicable:
+    # A row not applicable has no final score; if the unit explained it (it said the row applies),
+    # the council still answers the explanation.
+    if score.not_applicable and not score.explanation:
         raise ScoringError(f"Tiêu chí {score.criterion.code} không áp dụng với đơn vị nên không có điểm cuối cùng.")
 
 
@@ -268,6 +274,8 @@ def validate_final(score: Score, *, value, note: str, not_applicable: bool | Non
     (`not_applicable` given) may also mark a row not applicable; the page never does."""
     criterion = score.criterion
     na = score.not_applicable if not_applicable is None else _na(criterion, not_applicable)
+    if na and not_applicable is None and value not in (None, ""):
+        raise ScoringError(f"Tiêu chí {criterion.code} không áp dụng với đơn vị nên không có điểm cuối cùng.")
     final = None if na or value in (None, "") else _value(criterion, value)
     if final is not None and final == score.appraised_score:
         final = None

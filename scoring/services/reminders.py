@@ -5,6 +5,7 @@ home page ("Nhắc ngay"). A ReminderLog row per (person, deadline, day) makes t
 second press of the button, safe to run twice."""
 
 import datetime
+import smtplib
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -18,6 +19,7 @@ from units import roles
 
 from ..models import AppraisalAssignment, Assessment, Period, Phase, ReminderLog, Score
 from ..selectors.assessment import appraisal_queue
+from .errors import ScoringError
 from ..selectors.home import UNEXPLAINED_DEDUCTION
 
 REMINDER_DAYS = (7, 1)
@@ -95,7 +97,6 @@ WHAT = {
 
 
 @transaction.atomic
-@transaction.atomic
 def reminders_send(*, today: datetime.date, now: bool = False, actor=None) -> ReminderRun:
     """Send the reminders due today, or with `now` every reminder of the phases under way whose
     deadline has not passed (the home page's "Nhắc ngay"); returns whom they reached. Mail goes
@@ -136,11 +137,18 @@ def reminders_send(*, today: datetime.date, now: bool = False, actor=None) -> Re
             )
             messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [user.email]))
             run.sent.append(Reminder(user, period, days))
-    if messages:
-        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))
     if actor is not None and run.sent:
         # Someone pressed "Nhắc ngay": who asked, and whom it reached, per period.
         for period in {reminder.period for reminder in run.sent}:
             names = sorted(str(r.user) for r in run.sent if r.period == period)
             audit_log(actor=actor, action="reminder.send", target=period, changes={"recipients": [None, names]})
+    if messages:
+        # Sent before the run commits: a mail server that does not answer undoes the run, so no
+        # reminder is recorded as sent that was not (and the next press or day sends it).
+        try:
+            send_mass_mail(messages, fail_silently=False)
+        except (OSError, smtplib.SMTPException) as exc:
+            raise ScoringError(
+                f"Không gửi được thư nhắc: máy chủ thư không trả lời ({exc.__class__.__name__}). Chưa ai được nhắc; hãy thử lại sau."
+            ) from None
     return run

@@ -101,7 +101,7 @@ def test_a_self_score_is_read_with_a_decimal_comma_or_dot(cycle, typed):
 
 @pytest.mark.parametrize(
     "value, message",
-    [("2", "vượt điểm tối đa 1"), ("0,25", "chỉ chấm một trong các mức: 1, 0.5, 0"), ("-1", "không được âm"), ("abc", "không phải")],
+    [("2", "vượt điểm tối đa 1"), ("0,25", "chỉ chấm một trong các mức: 1; 0,5; 0"), ("-1", "không được âm"), ("abc", "không phải")],
 )
 def test_a_self_score_over_the_max_or_not_allowed_by_the_rule_is_refused(cycle, value, message):
     with pytest.raises(ScoringError, match=message):

@@ -51,7 +51,7 @@ def test_check_score_accepts_a_decimal_comma_and_a_decimal_point():
 
 
 def test_check_score_refuses_a_value_outside_the_rule():
-    with pytest.raises(ValidationError, match="chỉ chấm một trong các mức: 1, 0.5, 0"):
+    with pytest.raises(ValidationError, match="chỉ chấm một trong các mức: 1; 0,5; 0"):
         leaf().check_score("0,75")
 
 

@@ -244,3 +244,39 @@ def test_a_unit_moved_to_another_block_reads_the_ranking_of_the_block_it_was_ass
     assert client.get(reverse("scoring:results_ranking", args=[2024, assessed_in.code])).status_code == 200
     export = client.get(reverse("scoring:results_export", args=[2024])).content.decode()
     assert appraised.a.unit.code in export and appraised.b.unit.code in export
+
+
+def test_the_explanation_endpoint_answers_every_row_alike_before_the_explanation_round(appraised, client_of):
+    client = client_of(appraised.editor_a)
+    answers = set()
+    for code in ("2.3", "2.1.1", "1.1.1"):  # lowered by the council, confirmed, not appraised
+        score = row(appraised.a, code)
+        response = client.post(reverse("scoring:score_explain", args=[score.pk]), {"note": "x", "version": score.version}, HTTP_HX_REQUEST="true")
+        page = response.content.decode().replace(str(score.pk), "ID").replace(code, "CODE").replace(score.criterion.title, "TITLE")
+        answers.add((response.status_code, "row-refusal" in page, "không phải giai đoạn giải trình" in page))
+    assert len(answers) == 1, answers
+
+
+def test_the_council_answers_an_explanation_on_a_row_it_marked_not_applicable(appraised):
+    from scoring.models import Score
+    from scoring.services import score_set_appraisal, score_set_explanation, score_set_final
+
+    score = row(appraised.a, "2.1.1")
+    score_set_appraisal(actor=appraised.member, score=score, value="", reason="Không có nhiệm vụ này.", not_applicable=True, expected_version=score.version)
+    move(appraised.period, Phase.EXPLANATION)
+    score = row(appraised.a, "2.1.1")
+    assert score.is_deducted
+    score = score_set_explanation(actor=appraised.editor_a, score=score, text="Đơn vị có ban hành 3 văn bản.", expected_version=score.version)
+    move(appraised.period, Phase.FINALIZATION)
+    score = row(appraised.a, "2.1.1")
+    with pytest.raises(ScoringError, match="không có điểm cuối cùng"):
+        score_set_final(actor=appraised.member, score=score, value="2", verdict="refused", expected_version=score.version)
+    score = score_set_final(actor=appraised.member, score=score, value="", verdict="refused", expected_version=score.version)
+    assert Score.objects.get(pk=score.pk).explanation_verdict == "refused"
+
+
+def test_a_reason_of_invisible_characters_is_no_reason(appraised):
+    from scoring.services import period_advance
+
+    with pytest.raises(PhaseError, match="ghi lý do"):
+        period_advance(actor=appraised.staff, period=appraised.period, override_reason="\u200b \u00a0\u3000")

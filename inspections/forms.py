@@ -147,6 +147,7 @@ class VisitForm(forms.ModelForm):
 
     def __init__(self, *args, plan: InspectionPlan, **kwargs):
         super().__init__(*args, **kwargs)
+        self.plan = plan
         self.fields["team"].queryset = plan.teams.order_by("number")
         self.fields["unit"].queryset = _units()
         self.fields["also_units"].queryset = _units()
@@ -159,6 +160,9 @@ class VisitForm(forms.ModelForm):
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", "Ngày kết thúc phải từ ngày bắt đầu trở đi.")
+        # A plan is the year's inspections: its visits and their findings count for that year.
+        if start and start.year != self.plan.year:
+            self.add_error("start_date", f"Kế hoạch kiểm tra năm {self.plan.year}: cuộc kiểm tra phải bắt đầu trong năm {self.plan.year}.")
         return data
 
 

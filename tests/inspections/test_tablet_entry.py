@@ -300,3 +300,12 @@ def test_the_visit_forms_units_come_grouped_by_block_for_the_searchable_list(pla
     assert "data-unit-picker" in html
     assert '<optgroup label="Khối UBND xã, phường, thị trấn">' in html
     assert "Ctrl" not in str(form)
+
+
+def test_a_visit_of_the_2023_plan_cannot_be_scheduled_in_2030(client_of, sonv_staff, plan, team_1, unit_a):
+    response = client_of(sonv_staff).post(
+        reverse("inspections:visit_create", args=[plan.pk]),
+        {"team": team_1.pk, "unit": unit_a.pk, "start_date": "10/06/2030", "end_date": "11/06/2030", "form": "in_person"},
+    )
+    assert response.status_code == 200 and "phải bắt đầu trong năm 2023" in response.content.decode()
+    assert not plan.visits.exists()

@@ -9,7 +9,7 @@ from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, V
 from units.models import Unit
 
 from .models import DelegationMember, Field, Finding, InspectionPlan, RemediationEvidence, RemediationReport, Team, Visit
-from .scope import findings_for_user, plans_for_user, sees_all, visits_for_user  # noqa: F401
+from .scope import findings_for_user, plans_for_user, visits_for_user
 
 # The scope of a plan is stated in the standard blocks; the block codes are those created by the
 # units app's data migration.

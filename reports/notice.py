@@ -2,7 +2,6 @@
 was checked, strengths, shortcomings and recommendations per field, and the deadlines."""
 
 from django.conf import settings
-from django.db.models import Q
 from django.utils.text import slugify
 
 from inspections import scope as inspection_scope

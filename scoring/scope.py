@@ -112,9 +112,12 @@ class MemberScope:
     assignments: list[AppraisalAssignment]
     excluded_unit_ids: set[int]
 
+    def fields_in_block(self, block_id: int) -> set[str]:
+        """The fields assigned to the member in this block (or in every block)."""
+        return {a.field_code for a in self.assignments if a.block_id is None or a.block_id == block_id}
+
     def assigns(self, *, block_id: int, field_code: str) -> bool:
-        """An assignment names this field, in this block or in every block."""
-        return any(a.field_code == field_code and (a.block_id is None or a.block_id == block_id) for a in self.assignments)
+        return field_code in self.fields_in_block(block_id)
 
     def may_judge(self, unit_id: int) -> bool:
         """Not the member's own unit, nor one they stood aside from."""
@@ -127,8 +130,7 @@ class MemberScope:
     def field_codes_for(self, assessment: Assessment) -> set[str]:
         if assessment.unit_id in self.excluded_unit_ids:
             return set()
-        block_id = assessment.framework.block_id
-        return {a.field_code for a in self.assignments if self.assigns(block_id=block_id, field_code=a.field_code)}
+        return self.fields_in_block(assessment.framework.block_id)
 
     def score_q(self, prefix: str = "") -> Q:
         """Rows of this scope, as a filter on Score (or on a relation to it, with `prefix`)."""
@@ -325,7 +327,7 @@ def scorecards_for_user(user) -> QuerySet[Assessment]:
                 "framework_id", "framework__block_id", "code"
             ):
                 roots.setdefault((framework_id, block_id), set()).add(code)
-            covered = [fid for (fid, block_id), codes in roots.items() if all(mine.assigns(block_id=block_id, field_code=c) for c in codes)]
+            covered = [fid for (fid, block_id), codes in roots.items() if codes <= mine.fields_in_block(block_id)]
             scope |= Q(framework_id__in=covered) & ~Q(unit_id__in=mine.excluded_unit_ids)
     return Assessment.objects.filter(scope)
 

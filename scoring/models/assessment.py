@@ -61,6 +61,12 @@ class Assessment(models.Model):
 
 
 class Score(models.Model):
+    # The row states the pages and lists filter on, in SQL beside their Python properties below.
+    DEDUCTED = models.Q(self_score__isnull=False, appraised_score__isnull=False, appraised_score__lt=models.F("self_score")) | (
+        models.Q(appraised_at__isnull=False) & ~models.Q(self_not_applicable=models.F("not_applicable"))
+    )  # = is_deducted
+    UNDECIDED_EXPLANATION = ~models.Q(explanation="") & models.Q(explanation_verdict="")  # the verdict still to give
+
     """The scores of one leaf criterion for one unit, through every stage of the cycle.
 
     The effective score is the first of final, appraised, self that is set: `final_score` empty

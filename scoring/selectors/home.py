@@ -7,7 +7,7 @@ number of units and rows."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 
 from ..models import Assessment, Period, Phase, Score
 from ..scope import member_scope, results_visible
@@ -15,15 +15,9 @@ from . import readiness
 from .assessment import Progress, ProgressLine, appraisal_progress, appraisal_queue_lines, assessment_progress, current_period
 from .results import BANDS, BlockSummary, group_by_block, published_periods, ranking_for_period
 
-# `Score.is_deducted` (appraised below the unit's own score: the rows a unit may explain) in SQL,
-# without an explanation yet.
-# `Score.is_deducted` as a filter: marked down, or its "not applicable" overturned by the council.
-DEDUCTED = Q(self_score__isnull=False, appraised_score__isnull=False, appraised_score__lt=F("self_score")) | (
-    Q(appraised_at__isnull=False) & ~Q(self_not_applicable=F("not_applicable"))
-)
-UNEXPLAINED_DEDUCTION = DEDUCTED & Q(explanation="")
-# An explanation the appraiser has not yet accepted or refused (the finalisation's verdict).
-UNDECIDED_EXPLANATION = ~Q(explanation="") & Q(explanation_verdict="")
+# The rows a unit may explain (`Score.is_deducted`) and has not explained yet.
+UNEXPLAINED_DEDUCTION = Score.DEDUCTED & Q(explanation="")
+UNDECIDED_EXPLANATION = Score.UNDECIDED_EXPLANATION
 
 
 @dataclass
@@ -153,7 +147,7 @@ class StaffWork:
 def unsubmitted_units(period: Period) -> readiness.ReadinessItem:
     """The units that have not handed in their self-assessment: the same item, with the same
     count, as the checklist before the period leaves self-assessment."""
-    return readiness._unsubmitted_item(period)
+    return readiness.unsubmitted_item(period)
 
 
 def members_behind(period: Period) -> list[ProgressLine]:

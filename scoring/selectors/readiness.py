@@ -20,7 +20,7 @@ from units.models import Unit
 from ..models import Approval, Assessment, ConflictDeclaration, Framework, Kind, Period, Phase, Score
 from .assessment import APPRAISED_KINDS, appraisal_progress
 from .framework import framework_trees_for_period
-from .results import _heads_by_unit
+from .results import heads_by_unit
 
 DETAILS = 12  # lines of detail an item lists; the linked page has them all
 
@@ -160,7 +160,7 @@ def _frameworks_items(period: Period) -> list[ReadinessItem]:
     ]
 
 
-def _unsubmitted_item(period: Period) -> ReadinessItem:
+def unsubmitted_item(period: Period) -> ReadinessItem:
     names = list(
         Assessment.objects.filter(period=period, status=Assessment.Status.OPEN).order_by("unit__code").values_list("unit__name", flat=True)
     )
@@ -223,7 +223,7 @@ def _survey_item(period: Period) -> ReadinessItem:
 
 
 def _undecided_item(period: Period) -> ReadinessItem:
-    rows = Score.objects.filter(assessment__period=period, explanation_verdict="").exclude(explanation="")
+    rows = Score.objects.filter(Score.UNDECIDED_EXPLANATION, assessment__period=period)
     lines = [
         f"{unit}: {code}"
         for unit, code in rows.order_by("assessment__unit__code", "criterion__order").values_list("assessment__unit__name", "criterion__code")[: DETAILS + 1]
@@ -244,15 +244,22 @@ def _conflict_item(period: Period) -> ReadinessItem:
     """A member scored a unit they declared a conflict of interest with (before declaring it, or
     through an assignment made later): the council must have someone else settle those rows."""
     pairs = list(ConflictDeclaration.objects.filter(period=period).values_list("member_id", "unit_id", "member__full_name", "unit__name"))
-    lines = []
-    count = 0
-    for member_id, unit_id, member_name, unit_name in pairs:
-        rows = Score.objects.filter(assessment__period=period, assessment__unit_id=unit_id).filter(
-            Q(appraised_by_id=member_id, final_score__isnull=True) | Q(finalized_by_id=member_id)
-        ).count()
-        if rows:
-            count += 1
-            lines.append(f"{member_name or 'Thành viên'} đã khai báo xung đột lợi ích với {unit_name} nhưng còn {rows} điểm do mình chấm")
+    # Who settled each row of the declared units, in one query: appraised (and not finalised by
+    # someone else), or finalised.
+    scored: dict[tuple[int, int], int] = {}
+    members = {member_id for member_id, *_ in pairs}
+    rows = Score.objects.filter(assessment__period=period, assessment__unit_id__in={unit_id for _, unit_id, *_ in pairs}).filter(
+        Q(appraised_by_id__in=members, final_score__isnull=True) | Q(finalized_by_id__in=members)
+    )
+    for unit_id, appraiser, finalizer, final in rows.values_list("assessment__unit_id", "appraised_by_id", "finalized_by_id", "final_score"):
+        for member_id in {finalizer} | ({appraiser} if final is None else set()):
+            scored[(member_id, unit_id)] = scored.get((member_id, unit_id), 0) + 1
+    lines = [
+        f"{member_name or 'Thành viên'} đã khai báo xung đột lợi ích với {unit_name} nhưng còn {scored[(member_id, unit_id)]} điểm do mình chấm"
+        for member_id, unit_id, member_name, unit_name in pairs
+        if scored.get((member_id, unit_id))
+    ]
+    count = len(lines)
     return ReadinessItem(
         "conflicted_scores",
         "Điểm do thành viên có xung đột lợi ích chấm",
@@ -266,7 +273,7 @@ def _conflict_item(period: Period) -> ReadinessItem:
 
 def _heads_item(period: Period) -> ReadinessItem:
     assessments = list(Assessment.objects.filter(period=period).order_by("unit__code").values_list("unit_id", "unit__name"))
-    heads = _heads_by_unit(period, {unit_id for unit_id, _ in assessments})
+    heads = heads_by_unit(period, {unit_id for unit_id, _ in assessments})
     unknown = [name for unit_id, name in assessments if unit_id not in heads]
     return ReadinessItem(
         "heads_unknown",
@@ -311,7 +318,7 @@ def period_readiness(period: Period) -> Readiness | None:
     if phase == Phase.DRAFT:
         items = _frameworks_items(period)
     elif phase == Phase.SELF_ASSESSMENT:
-        items = [_unsubmitted_item(period)]
+        items = [unsubmitted_item(period)]
     elif phase == Phase.APPRAISAL:
         items = [_unappraised_item(period, final_counts=False)]
     elif phase == Phase.EXPLANATION:

@@ -68,7 +68,7 @@ class RankingRow:
         }
 
 
-def _heads_by_unit(period: Period, unit_ids) -> dict[int, UnitHead]:
+def heads_by_unit(period: Period, unit_ids) -> dict[int, UnitHead]:
     """The head rated for the year of each unit, in one query: the one serving at the year's end,
     else the last one who served in it (as `units.selectors.unit_head_in_year` picks one)."""
     heads = (
@@ -188,7 +188,7 @@ def ranking_rows(period: Period, lines: list[RankedLine], *, provisional: bool |
         .select_related("unit", "framework__block", "head_rating_override")
         .in_bulk()
     )
-    heads = _heads_by_unit(period, {a.unit_id for a in assessments.values()})
+    heads = heads_by_unit(period, {a.unit_id for a in assessments.values()})
     rows: list[RankingRow] = []
     for line in lines:
         assessment = assessments[line.assessment_id]

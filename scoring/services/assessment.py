@@ -344,33 +344,73 @@ def _apply(score: Score, values: dict) -> list[str]:
     return list(values)
 
 
+@dataclass
+class RowChange:
+    """What one row's form posts, alone or among a sheet's rows ("Lưu tất cả")."""
+
+    score_id: int
+    value: str | None = ""
+    note: str = ""
+    not_applicable: bool | None = False
+    verdict: str = ""
+    version: int | None = None
+
+
+# The stages a row's value is saved at (alone or in a sheet), with their audit action; their
+# window checks are ROW_CHECKS'.
+SHEET_STAGES = {"self": "score.self", "appraisal": "score.appraisal", "final": "score.final"}
+
+
+def _row_values(stage: str, score: Score, change: RowChange, *, user, now) -> tuple[dict, bool]:
+    """The fields a row's save writes at `stage`, with who and when, and whether it is a write
+    even if nothing changed. Checked exactly alike for one row and for a sheet."""
+    if stage == "self":
+        return validate_self(score, value=change.value, note=change.note, not_applicable=bool(change.not_applicable)), False
+    if stage == "appraisal":
+        values = validate_appraisal(score, value=change.value, reason=change.note, not_applicable=change.not_applicable)
+        # Saving an unchanged score on a row not yet appraised still counts: it confirms the
+        # unit's score, and the row leaves the appraiser's queue.
+        return values | {"appraised_by": user, "appraised_at": now}, score.appraised_at is None
+    values = validate_final(score, value=change.value, note=change.note)
+    del values["not_applicable"]  # unchanged: the pages do not mark rows not applicable
+    values.update(validate_verdict(score, verdict=change.verdict))
+    if values.get("explanation_verdict") and values["explanation_verdict"] != score.explanation_verdict:
+        values.update(explanation_verdict_by=user, explanation_verdict_at=now)
+    return values | {"finalized_by": user, "finalized_at": now}, False
+
+
+def _prepare_row(stage: str, access: AssessmentAccess, score: Score, change: RowChange, *, user, now) -> tuple[list[str], dict, bool]:
+    """Check a locked row and set its new values: (fields written, the audited values before,
+    whether to write even unchanged). Raises the stage's refusal."""
+    ROW_CHECKS[stage](access, score)
+    _check_version(score, change.version, stage)
+    values, force = _row_values(stage, score, change, user=user, now=now)
+    audited = [name for name in values if not name.endswith(("_by", "_at"))]
+    before = _snapshot(score, audited)
+    return _apply(score, values), before, force
+
+
+def _user(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
 @transaction.atomic
+def _save_row(stage: str, *, actor, score: Score, change: RowChange) -> Score:
+    assessment, score, period = _lock(score)
+    fields, before, force = _prepare_row(stage, _access(actor, assessment), score, change, user=_user(actor), now=timezone.now())
+    return _write(actor=actor, score=score, before=before, fields=fields, action=SHEET_STAGES[stage], force=force)
+
+
 def score_set_self(*, actor, score: Score, value=None, note: str = "", not_applicable: bool = False, expected_version: int | None) -> Score:
     """The unit's own score, note, and not-applicable flag for one sub-criterion."""
-    assessment, score, period = _lock(score)
-    _check_self_row(_access(actor, assessment), score)
-    _check_version(score, expected_version, "self")
-    values = validate_self(score, value=value, note=note, not_applicable=not_applicable)
-    before = _snapshot(score, list(values))
-    return _write(actor=actor, score=score, before=before, fields=_apply(score, values), action="score.self")
+    return _save_row("self", actor=actor, score=score, change=RowChange(score.pk, value, note, not_applicable, "", expected_version))
 
 
-@transaction.atomic
 def score_set_appraisal(
     *, actor, score: Score, value=None, reason: str = "", not_applicable: bool | None = None, expected_version: int | None
 ) -> Score:
     """The council's score for one row (see `validate_appraisal` for the reason it needs)."""
-    assessment, score, period = _lock(score)
-    _check_appraiser(_access(actor, assessment), score)
-    _check_version(score, expected_version, "appraisal")
-    values = validate_appraisal(score, value=value, reason=reason, not_applicable=not_applicable)
-    before = _snapshot(score, list(values))
-    # Saving an unchanged score on a row not yet appraised still counts: it confirms the unit's
-    # score, and the row leaves the appraiser's queue.
-    first = score.appraised_at is None
-    values["appraised_by"] = actor if getattr(actor, "is_authenticated", False) else None
-    values["appraised_at"] = timezone.now()
-    return _write(actor=actor, score=score, before=before, fields=_apply(score, values), action="score.appraisal", force=first)
+    return _save_row("appraisal", actor=actor, score=score, change=RowChange(score.pk, value, reason, not_applicable, "", expected_version))
 
 
 @transaction.atomic
@@ -388,23 +428,10 @@ def score_set_explanation(*, actor, score: Score, text: str, expected_version: i
     return _write(actor=actor, score=score, before=before, fields=["explanation", "explained_at"], action="score.explanation")
 
 
-@transaction.atomic
 def score_set_final(*, actor, score: Score, value=None, note: str = "", verdict: str = "", expected_version: int | None) -> Score:
     """The council's final score. Empty means "as appraised" — the appraised score stands. On an
     explained row the appraiser also says whether the explanation is accepted (`verdict`)."""
-    assessment, score, period = _lock(score)
-    _check_finalizer(_access(actor, assessment), score)
-    _check_version(score, expected_version, "final")
-    values = validate_final(score, value=value, note=note)
-    del values["not_applicable"]  # unchanged: the page does not mark rows not applicable
-    values.update(validate_verdict(score, verdict=verdict))
-    before = _snapshot(score, list(values))
-    if values.get("explanation_verdict") and values["explanation_verdict"] != score.explanation_verdict:
-        values["explanation_verdict_by"] = actor if getattr(actor, "is_authenticated", False) else None
-        values["explanation_verdict_at"] = timezone.now()
-    values["finalized_by"] = actor if getattr(actor, "is_authenticated", False) else None
-    values["finalized_at"] = timezone.now()
-    return _write(actor=actor, score=score, before=before, fields=_apply(score, values), action="score.final")
+    return _save_row("final", actor=actor, score=score, change=RowChange(score.pk, value, note, None, verdict, expected_version))
 
 
 @transaction.atomic
@@ -426,18 +453,6 @@ def score_return_to_appraiser(*, actor, score: Score, note: str, expected_versio
 # --- A whole sheet at once ("Lưu tất cả") --------------------------------------------------------
 
 
-@dataclass
-class RowChange:
-    """What one row of a sheet posts: the same fields as its own form."""
-
-    score_id: int
-    value: str = ""
-    note: str = ""
-    not_applicable: bool = False
-    verdict: str = ""
-    version: int | None = None
-
-
 class SheetRefused(ScoringError):
     """Some rows of a sheet were refused; nothing was saved. `errors` maps each refused row's id
     to its reason, `stale` holds the ids refused because someone saved them first."""
@@ -447,33 +462,13 @@ class SheetRefused(ScoringError):
         super().__init__(f"{len(errors)} tiêu chí chưa lưu được; không có thay đổi nào được lưu. Hãy sửa các dòng được đánh dấu rồi lưu lại.")
 
 
-# What each sheet's rows write: the stage's window check, its values and the audit action.
-SHEET_STAGES = {
-    "self": (_check_self_row, "self", "score.self"),
-    "appraisal": (_check_appraiser, "appraisal", "score.appraisal"),
-    "final": (_check_finalizer, "final", "score.final"),
-}
-
-
-def _sheet_values(stage: str, score: Score, change: RowChange) -> dict:
-    if stage == "self":
-        return validate_self(score, value=change.value, note=change.note, not_applicable=change.not_applicable)
-    if stage == "appraisal":
-        na = change.not_applicable if score.criterion.na_allowed else None
-        return validate_appraisal(score, value=change.value, reason=change.note, not_applicable=na)
-    values = validate_final(score, value=change.value, note=change.note)
-    del values["not_applicable"]
-    values.update(validate_verdict(score, verdict=change.verdict))
-    return values
-
-
 @transaction.atomic
 def scores_save_sheet(*, actor, assessment: Assessment, stage: str, changes: list[RowChange]) -> list[Score]:
     """Save the changed rows of one assessment's sheet in one go, all or nothing: each row is
     checked exactly as its own save would be (window, version, values); if any is refused,
     nothing is written and every refused row gets its reason. One audit row per changed row, and
     a constant number of queries whatever the number of rows."""
-    check, version_stage, action = SHEET_STAGES[stage]
+    action = SHEET_STAGES[stage]
     assessment = Assessment.objects.select_for_update(of=("self",)).select_related("framework", "unit").get(pk=assessment.pk)
     assessment.period = Period.objects.get(pk=assessment.period_id)
     access = _access(actor, assessment)
@@ -485,15 +480,11 @@ def scores_save_sheet(*, actor, assessment: Assessment, stage: str, changes: lis
     errors: dict[int, str] = {pk: "Dòng điểm không thuộc phiếu đánh giá này." for pk in by_id if pk not in rows}
     stale: set[int] = set()
     planned = []
-    now = timezone.now()
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    now, user = timezone.now(), _user(actor)
     for pk, score in rows.items():
         score.assessment = assessment
-        change = by_id[pk]
         try:
-            check(access, score)
-            _check_version(score, change.version, version_stage)
-            values = _sheet_values(stage, score, change)
+            fields, before, force = _prepare_row(stage, access, score, by_id[pk], user=user, now=now)
         except StaleScore as exc:
             errors[pk] = str(exc)
             stale.add(pk)
@@ -501,17 +492,8 @@ def scores_save_sheet(*, actor, assessment: Assessment, stage: str, changes: lis
         except ScoringError as exc:
             errors[pk] = str(exc)
             continue
-        before = _snapshot(score, list(values))
-        first = stage == "appraisal" and score.appraised_at is None
-        if stage == "appraisal":
-            values.update(appraised_by=user, appraised_at=now)
-        elif stage == "final":
-            values.update(finalized_by=user, finalized_at=now)
-            if values.get("explanation_verdict") and values["explanation_verdict"] != score.explanation_verdict:
-                values.update(explanation_verdict_by=user, explanation_verdict_at=now)
-        fields = _apply(score, values)
         diff = diff_fields(before, _snapshot(score, list(before)))
-        if diff or first:
+        if diff or force:
             planned.append((score, fields, diff))
     if errors:
         raise SheetRefused(errors, stale)

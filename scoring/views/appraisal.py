@@ -93,7 +93,7 @@ def score_appraise(request, pk: int):
             score=score,
             value=data["value"],
             reason=data["note"],
-            not_applicable=data["not_applicable"] if score.criterion.na_allowed else None,
+            not_applicable=data["not_applicable"],
             expected_version=data["version"],
         )
 

@@ -6,7 +6,6 @@ history and evidence answer 404, as if they did not exist."""
 
 import re
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -19,7 +18,7 @@ from cchc.views import attempt
 from cchc.uploads import ACCEPT_ATTRIBUTE, attachment_response, max_upload_bytes
 from .. import selectors, services
 from ..forms import EvidenceForm, ReasonForm, RowForm, SubmitForm
-from ..models import Assessment, Evidence, Kind, Phase, Score
+from ..models import Assessment, Evidence, Phase, Score
 from ..scope import assessment_access
 
 ROW_TEMPLATE = "scoring/_score_row.html"
@@ -59,18 +58,32 @@ def _get_evidence_for_user(request, pk: int, *, write: bool = False) -> Evidence
 
 # --- What each row may do -------------------------------------------------------------------------
 
-# The stage whose refusal decides whether a page's row shows its form.
-MODE_STAGES = {"self": "self", "appraisal": "appraisal", "explanation": "explanation", "final": "final"}
+# The pages whose rows have a form; "view" is read only.
+FORM_MODES = {"self", "appraisal", "explanation", "final"}
 
 
 def _mark_rows(rows, *, mode: str, access) -> None:
     """`row.editable` and `row.refusal`: the reason the service would refuse a save of the row at
     this stage, asked of the same check the save runs (no queries: the access is read once)."""
-    stage = MODE_STAGES.get(mode)
     for row in rows:
-        row.refusal = services.row_refusal(access, row, stage) if stage else None
-        row.editable = stage is not None and row.refusal is None
+        row.refusal = services.row_refusal(access, row, mode) if mode in FORM_MODES else None
+        row.editable = mode in FORM_MODES and row.refusal is None
         row.returnable = services.row_refusal(access, row, "return") is None
+
+
+def _rows_context(assessment: Assessment, mode: str, access) -> dict:
+    """What the row partial reads besides the row, the same on a page, a row's answer and a
+    sheet's answer."""
+    return {
+        "mode": mode,
+        "access": access,
+        "assessment": assessment,
+        "period": assessment.period,
+        "show_appraisal": access.shows_council_work,
+        "accept": ACCEPT_ATTRIBUTE,
+        "verdicts": Score.Verdict.choices,
+        "max_mb": max_upload_bytes() // (1024 * 1024),
+    }
 
 
 def _voids_approval(assessment: Assessment, mode: str) -> str:
@@ -91,15 +104,9 @@ def _row_context(request, score: Score, mode: str, **extra) -> dict:
     access = assessment_access(request.user, assessment)
     _mark_rows([score], mode=mode, access=access)
     return {
+        **_rows_context(assessment, mode, access),
         "voids_approval": _voids_approval(assessment, mode) if score.editable else "",
         "row": score,
-        "mode": mode,
-        "access": access,
-        "assessment": assessment,
-        "period": assessment.period,
-        "show_appraisal": access.shows_council_work,
-        "accept": ACCEPT_ATTRIBUTE,
-        "verdicts": Score.Verdict.choices,
         "findings": selectors.remediation_findings(assessment) if mode == "appraisal" and score.criterion.is_remediation else None,
         **extra,
     }
@@ -194,12 +201,7 @@ def _sheet_rows_response(request, assessment, mode: str, rows: dict[int, dict], 
     groups = selectors.assessment_sheet(assessment, field_codes=access.fields)
     wanted = [row for group in groups for row in group.rows if row.pk in rows]
     _mark_rows(wanted, mode=mode, access=access)
-    base = {
-        "mode": mode, "access": access, "assessment": assessment, "period": assessment.period, "oob": True,
-        "voids_approval": _voids_approval(assessment, mode),
-        "show_appraisal": access.shows_council_work, "accept": ACCEPT_ATTRIBUTE, "verdicts": Score.Verdict.choices,
-        "max_mb": max_upload_bytes() // (1024 * 1024),
-    }
+    base = {**_rows_context(assessment, mode, access), "oob": True, "voids_approval": _voids_approval(assessment, mode)}
     findings = None
     if mode == "appraisal" and any(row.criterion.is_remediation for row in wanted):
         findings = selectors.remediation_findings(assessment)
@@ -268,18 +270,11 @@ def _sheet_context(request, assessment: Assessment, *, mode: str, field_codes=No
     after_appraisal = assessment.period.phase_index >= Phase.values.index(Phase.EXPLANATION)
     any_editable = any(row.editable for row in rows)
     return {
+        **_rows_context(assessment, mode, access),
         # "Lưu tất cả" where a sheet has rows to save; the explanation answers one row at a time.
         "any_editable": mode in services.SHEET_STAGES and any_editable,
         "voids_approval": _voids_approval(assessment, mode) if any_editable else "",
-        "assessment": assessment,
-        "access": access,
-        "period": assessment.period,
         "groups": groups,
-        "mode": mode,
-        "show_appraisal": access.shows_council_work,
-        "accept": ACCEPT_ATTRIBUTE,
-        "verdicts": Score.Verdict.choices,
-        "max_mb": max_upload_bytes() // (1024 * 1024),
         "explanation_link": after_appraisal and access.shows_council_work,
         "finalization_link": after_appraisal and (access.staff or access.reader or bool(access.council_fields)),
     }
@@ -390,7 +385,6 @@ def _evidence_response(request, score_pk: int, mode: str, *, status: int = 200, 
     context["evidence_stage"] = "explanation" if mode == "explanation" else "self"
     context["evidence"] = score.explanation_evidence if mode == "explanation" else score.self_evidence
     context["can_upload"] = score.editable
-    context["max_mb"] = max_upload_bytes() // (1024 * 1024)
     html = render_to_string("scoring/_evidence.html", context, request=request)
     if mode == "self":
         html += _totals_oob(request, score.assessment)

@@ -16,8 +16,7 @@ from scoring.selectors.readiness import approval_readiness, period_readiness
 from scoring.services import PhaseError, approval_record, period_advance, score_set_final
 from tests.factories import BlockFactory, UnitFactory, UnitHeadFactory
 
-from .conftest import SAMPLE, fill_self, open_period, row, submit
-from .test_assessment_services import appraise
+from .conftest import SAMPLE, fill_self, row, submit
 
 pytestmark = pytest.mark.django_db
 

@@ -137,7 +137,7 @@ def test_a_unit_name_like_a_formula_is_text_in_the_ranking_and_the_score_matrix(
 
     name = '=HYPERLINK("http://x","Sở A")'
     Unit.objects.filter(code="S-A").update(name=name)
-    assert f'so-nganh,1,S-A,"\'=HYPERLINK(""http://x"",""Sở A"")",10.00,10.00,100.00,' in ranking_csv(loaded).decode()
+    assert 'so-nganh,1,S-A,"\'=HYPERLINK(""http://x"",""Sở A"")",10.00,10.00,100.00,' in ranking_csv(loaded).decode()
     ranking = load_workbook(io.BytesIO(ranking_xlsx(loaded))).active
     assert (ranking["D2"].value, ranking["D2"].data_type, ranking["E2"].data_type) == (name, "s", "n")
     matrix = load_workbook(io.BytesIO(score_matrix_xlsx(loaded)))["so-nganh"]

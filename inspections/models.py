@@ -44,6 +44,8 @@ class InspectionPlan(models.Model):
     min_districts = models.PositiveSmallIntegerField("số UBND cấp huyện tối thiểu", default=0)
     min_communes_per_district = models.PositiveSmallIntegerField("số xã tối thiểu ở mỗi huyện được kiểm tra", default=0)
     min_departments = models.PositiveSmallIntegerField("số sở, ban, ngành tối thiểu", default=0)
+    # After the 2025 reform there are no districts: "ít nhất 20 xã, phường", counted directly.
+    min_communes = models.PositiveSmallIntegerField("số UBND cấp xã (xã, phường) tối thiểu", default=0)
     start_date = models.DateField("kiểm tra từ ngày", null=True, blank=True)
     end_date = models.DateField("đến ngày", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -341,3 +343,30 @@ class VisitConclusion(models.Model):
 
     def __str__(self):
         return f"Thông báo số {self.number}"
+
+
+class FindingHandover(models.Model):
+    """An open shortcoming of a closed unit handed to a successor (units.LineageLink). The finding
+    keeps its original unit, the record of who was inspected; the successor answers for it. A
+    merge hands it over on its own (`confirmed_at` set when created); for a split, staff confirm
+    which successor takes it, and until then every candidate sees nothing of it."""
+
+    finding = models.ForeignKey(Finding, verbose_name="tồn tại, hạn chế", on_delete=models.CASCADE, related_name="handovers")
+    unit = models.ForeignKey(Unit, verbose_name="đơn vị kế thừa", on_delete=models.PROTECT, related_name="inherited_findings")
+    link = models.ForeignKey(
+        "units.LineageLink", verbose_name="quan hệ kế thừa", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirmed_at = models.DateTimeField("thời điểm xác nhận", null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người xác nhận", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "chuyển giao tồn tại cho đơn vị kế thừa"
+        verbose_name_plural = "chuyển giao tồn tại cho đơn vị kế thừa"
+        ordering = ["finding", "created_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["finding", "unit"], name="finding_handover_once_per_unit")]
+
+    def __str__(self):
+        return f"{self.finding} → {self.unit}"

@@ -2,7 +2,7 @@ import datetime
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from .text import fold
 
@@ -11,8 +11,19 @@ class Block(models.Model):
     """A khối: units ranked against each other. Blocks are data, not code: after the 2025
     reform a province ranks different blocks than before, and earlier years keep theirs."""
 
+    class Level(models.TextChoices):
+        # What kind of units a block holds, so that rules about "sở", "huyện" or "xã" (an
+        # inspection plan's scope) read the block's level, not its code: the 2026 communes'
+        # block is a new block with a new code.
+        PROVINCIAL = "provincial", "Sở, ban, ngành cấp tỉnh"
+        DISTRICT = "district", "UBND cấp huyện"
+        COMMUNE = "commune", "UBND cấp xã"
+        CENTRAL = "central", "Cơ quan Trung ương"
+        OTHER = "other", "Khác"
+
     code = models.SlugField("mã khối", max_length=32, unique=True)
     name = models.CharField("tên khối", max_length=200)
+    level = models.CharField("cấp đơn vị", max_length=12, choices=Level.choices, default=Level.OTHER)
     order = models.PositiveSmallIntegerField("thứ tự", default=0)
     active = models.BooleanField("đang sử dụng", default=True)
 
@@ -25,8 +36,25 @@ class Block(models.Model):
         return self.name
 
 
+class UnitQuerySet(models.QuerySet):
+    def existing_on(self, day: datetime.date):
+        """Units that existed on `day`: formed on or before it and not closed before it."""
+        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+        )
+
+    def closed_on(self, day: datetime.date):
+        return self.filter(valid_to__lt=day)
+
+
 class Unit(models.Model):
-    """A unit that is scored: a sở/ban/ngành, a UBND huyện or xã, a central agency."""
+    """A unit that is scored: a sở/ban/ngành, a UBND huyện or xã, a central agency.
+
+    A unit lives between `valid_from` and `valid_to` (both inclusive, empty = open-ended). A unit a
+    reorganisation forms is a new row even when it keeps an old name or statistics code: the new
+    Xã Thạch Lạc of 01/07/2025 is not the old one, whose results and findings stay its own.
+    `block` and `parent` are today's; what they were in a year is the period's roster
+    (scoring.RosterEntry) and the dated parent history (UnitParent)."""
 
     code = models.CharField("mã đơn vị", max_length=32, unique=True)
     name = models.CharField("tên đơn vị", max_length=255)
@@ -42,6 +70,9 @@ class Unit(models.Model):
         help_text="Ví dụ: UBND xã thuộc UBND huyện.",
     )
     active = models.BooleanField("đang hoạt động", default=True)
+    stat_code = models.CharField("mã đơn vị hành chính (thống kê)", max_length=16, blank=True)
+    valid_from = models.DateField("hoạt động từ ngày", null=True, blank=True)
+    valid_to = models.DateField("hoạt động đến ngày", null=True, blank=True, help_text="Ngày cuối cùng đơn vị tồn tại.")
     address = models.CharField("địa chỉ", max_length=255, blank=True)
     phone = models.CharField("điện thoại", max_length=50, blank=True)
     email = models.EmailField("thư điện tử", blank=True)
@@ -52,12 +83,18 @@ class Unit(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = UnitQuerySet.as_manager()
+
     class Meta:
         verbose_name = "đơn vị"
         verbose_name_plural = "đơn vị"
         ordering = ["block__order", "code"]
         constraints = [
             models.CheckConstraint(condition=~Q(parent=models.F("pk")), name="unit_not_own_parent"),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="unit_dates_in_order",
+            ),
         ]
 
     def __str__(self):
@@ -74,6 +111,105 @@ class Unit(models.Model):
     @property
     def display_name(self):
         return self.short_name or self.name
+
+    def existed_on(self, day: datetime.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or self.valid_to >= day)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.valid_to is not None and self.valid_to < datetime.date.today()
+
+
+class UnitParent(models.Model):
+    """Which unit a unit was under, and when: on 01/01/2025 Lộc Hà's communes moved under Thạch Hà
+    and 14 communes under TP Hà Tĩnh, and a 2022 inspection plan still counts them under their
+    2022 district. `Unit.parent` is the open row's parent (today's), kept for the directory."""
+
+    unit = models.ForeignKey(Unit, verbose_name="đơn vị", on_delete=models.CASCADE, related_name="parent_history")
+    parent = models.ForeignKey(Unit, verbose_name="đơn vị cấp trên", on_delete=models.PROTECT, related_name="+")
+    valid_from = models.DateField("từ ngày", null=True, blank=True)
+    valid_to = models.DateField("đến ngày", null=True, blank=True)
+    event = models.ForeignKey(
+        "Reorganisation", verbose_name="sự kiện sắp xếp", null=True, blank=True, on_delete=models.PROTECT, related_name="parent_moves"
+    )
+
+    class Meta:
+        verbose_name = "quan hệ cấp trên"
+        verbose_name_plural = "quan hệ cấp trên"
+        ordering = ["unit", F("valid_from").asc(nulls_first=True), "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="unit_parent_dates_in_order",
+            ),
+            models.CheckConstraint(condition=~Q(parent=models.F("unit")), name="unit_parent_not_self"),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} thuộc {self.parent}"
+
+
+class Reorganisation(models.Model):
+    """One legal act's rearrangement on one date (e.g. Nghị quyết 1665/NQ-UBTVQH15, in force
+    01/07/2025): its links say which units went into which. `key` is the import file's event key,
+    so that importing the same file again changes nothing."""
+
+    key = models.CharField("mã sự kiện", max_length=64, unique=True)
+    effective_date = models.DateField("ngày có hiệu lực")
+    legal_basis = models.CharField("căn cứ pháp lý", max_length=255)
+    note = models.TextField("ghi chú", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "sự kiện sắp xếp đơn vị"
+        verbose_name_plural = "sự kiện sắp xếp đơn vị"
+        ordering = ["effective_date", "key"]
+
+    def __str__(self):
+        return f"{self.legal_basis} (hiệu lực {self.effective_date:%d/%m/%Y})"
+
+
+class LineageLink(models.Model):
+    """Predecessor → successor. A merge, split, rename or dissolution closes the predecessor the
+    day before the event; a transfer of part of a unit leaves it running. A split is one event
+    whose links from the same predecessor are each partial ("một phần")."""
+
+    class Kind(models.TextChoices):
+        MERGE = "merge", "Sáp nhập"
+        SPLIT = "split", "Chia tách (một phần)"
+        RENAME = "rename", "Đổi tên"
+        TRANSFER = "transfer", "Điều chuyển một phần"
+        DISSOLVE = "dissolve", "Giải thể"
+
+    CLOSING = (Kind.MERGE, Kind.SPLIT, Kind.RENAME, Kind.DISSOLVE)
+    PARTIAL = (Kind.SPLIT, Kind.TRANSFER)
+
+    event = models.ForeignKey(Reorganisation, verbose_name="sự kiện", on_delete=models.CASCADE, related_name="links")
+    kind = models.CharField("hình thức", max_length=10, choices=Kind.choices)
+    predecessor = models.ForeignKey(Unit, verbose_name="đơn vị trước", on_delete=models.PROTECT, related_name="successor_links")
+    successor = models.ForeignKey(
+        Unit, verbose_name="đơn vị sau", null=True, blank=True, on_delete=models.PROTECT, related_name="predecessor_links"
+    )
+
+    class Meta:
+        verbose_name = "quan hệ kế thừa"
+        verbose_name_plural = "quan hệ kế thừa"
+        ordering = ["event__effective_date", "event__key", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "predecessor", "successor"], name="lineage_link_once"),
+            models.CheckConstraint(condition=~Q(successor=models.F("predecessor")), name="lineage_link_not_self"),
+        ]
+
+    def __str__(self):
+        return f"{self.predecessor} → {self.successor or '—'} ({self.get_kind_display()})"
+
+    @property
+    def partial(self) -> bool:
+        return self.kind in self.PARTIAL
+
+    @property
+    def closes_predecessor(self) -> bool:
+        return self.kind in self.CLOSING
 
 
 class UnitHeadQuerySet(models.QuerySet):

@@ -21,6 +21,7 @@ from .framework import (
     Kind,
     Period,
     Phase,
+    RosterEntry,
     format_rule,
     format_score,
     normalize_rule,
@@ -32,6 +33,6 @@ from .results import Approval, HeadRating, HeadRatingOverride
 __all__ = [
     "CENT", "CODE_RE", "LEVEL_LABELS", "MAX_SCORE_LIMIT", "PHASES", "SCORED_KINDS_BY_STAGE",
     "AppraisalAssignment", "Approval", "Assessment", "ConflictDeclaration", "Criterion", "Evidence", "Framework", "HeadRating", "HeadRatingOverride", "Kind",
-    "Period", "Phase", "ReminderLog", "Score",
+    "Period", "Phase", "ReminderLog", "RosterEntry", "Score",
     "format_rule", "format_score", "normalize_rule", "parse_rule", "parse_score",
 ]

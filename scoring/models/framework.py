@@ -91,6 +91,17 @@ class Period(models.Model):
     head_good_min = _percent("80", "Người đứng đầu hoàn thành tốt: từ (%)")
     head_done_min = _percent("50", "Người đứng đầu hoàn thành nhiệm vụ: từ (%)", "Dưới mức này: không hoàn thành nhiệm vụ.")
 
+    # Before 2025 each district approved its own communes' index, so the province's decision
+    # (Hà Tĩnh's QĐ 519/QĐ-UBND) covered the sở, the districts and the central agencies only.
+    # Empty means every block of the period's roster.
+    decision_blocks = models.ManyToManyField(
+        "units.Block",
+        verbose_name="khối được phê duyệt trong quyết định của tỉnh",
+        blank=True,
+        related_name="+",
+        help_text="Để trống: tất cả các khối của kỳ đánh giá.",
+    )
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -393,3 +404,25 @@ def format_rule(levels: list[tuple[Decimal, str]]) -> str:
 
 def normalize_rule(text: str) -> str:
     return format_rule(parse_rule(text))
+
+
+class RosterEntry(models.Model):
+    """One unit assessed in one period, in one block: the period's roster. Every read of a period
+    (ranking, appraisers' scope, opening assessments, scorecards, documents, dashboards) takes a
+    unit's block from here, never from the unit's current block, so that moving or closing a unit
+    today does not rewrite an earlier year. Staff edit it until self-assessment opens; after that
+    they can still add a unit, not move one (an assessment is scored in its block's framework)."""
+
+    period = models.ForeignKey(Period, verbose_name="kỳ đánh giá", on_delete=models.CASCADE, related_name="roster")
+    unit = models.ForeignKey("units.Unit", verbose_name="đơn vị", on_delete=models.PROTECT, related_name="roster_entries")
+    block = models.ForeignKey("units.Block", verbose_name="khối", on_delete=models.PROTECT, related_name="roster_entries")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "đơn vị được đánh giá"
+        verbose_name_plural = "danh sách đơn vị được đánh giá"
+        ordering = ["period", "block__order", "unit__code"]
+        constraints = [models.UniqueConstraint(fields=["period", "unit"], name="roster_one_entry_per_unit")]
+
+    def __str__(self):
+        return f"{self.unit} — {self.block} ({self.period.year})"

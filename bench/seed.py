@@ -25,7 +25,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from scoring.models import AppraisalAssignment, Approval, Assessment, Criterion, Evidence, Framework, Kind, Period, Phase, Score, format_score
+from scoring.models import AppraisalAssignment, Approval, Assessment, Criterion, Evidence, Framework, Kind, Period, Phase, RosterEntry, Score, format_score
 from scoring.services import approval_record, approval_set_decision, assessment_totals_refresh, period_advance
 from units import roles
 from units.models import Block, Unit, UnitHead, User
@@ -383,6 +383,7 @@ def seed(*, units: int, criteria: int, years: int, last_year: int | None = None,
             frameworks = {f.block_id: f.pk for f in Framework.objects.filter(period=period)}
             # A department appraises its own field for every unit, as the province assigns it.
             AppraisalAssignment.objects.create(period=period, member=council, field_code="1")
+            RosterEntry.objects.bulk_create([RosterEntry(period=period, unit=u, block_id=u.block_id) for u in all_units], batch_size=2000)
             assessments = Assessment.objects.bulk_create(
                 [
                     Assessment(

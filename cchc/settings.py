@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "scoring",
     "inspections",
     "reports",
+    "monitoring",
 ]
 
 MIDDLEWARE = [
@@ -253,6 +254,16 @@ CELERY_BEAT_SCHEDULE: dict = {
     "scoring-send-phase-reminders": {
         "task": "scoring.tasks.send_phase_reminders",
         "schedule": crontab(hour=7, minute=0),
+    },
+    # 01:10 and 07:10 local time: the plan's overdue tasks stamped, then the reminders of the
+    # periodic reports due in 7 days or tomorrow (monitoring/tasks.py).
+    "monitoring-mark-overdue-tasks": {
+        "task": "monitoring.tasks.mark_overdue_tasks",
+        "schedule": crontab(hour=1, minute=10),
+    },
+    "monitoring-send-report-reminders": {
+        "task": "monitoring.tasks.send_report_reminders",
+        "schedule": crontab(hour=7, minute=10),
     },
     # Documents whose message was lost while Redis or a worker was down are sent again within
     # minutes; a tick that waited longer than the next one is dropped rather than run twice.

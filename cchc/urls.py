@@ -16,6 +16,7 @@ urlpatterns = [
     path("ket-qua/", include("scoring.public_urls")),
     path("kiem-tra/", include("inspections.urls")),
     path("van-ban/", include("reports.urls")),
+    path("theo-doi/", include("monitoring.urls")),
     path("quan-tri/", admin.site.urls),
 ]
 

@@ -1,5 +1,6 @@
 """Demo data of inspections: Hà Tĩnh's 2022 visit to Thạch Hà and its 2023 plan (two teams, three
-districts with their communes), with findings like those reported and remediation in every state."""
+districts with their communes), with findings like those reported and remediation in every state;
+after the 2025 reform, the 2026 plan of the two-tier province (`seed_2026`)."""
 
 import datetime
 
@@ -216,3 +217,133 @@ def _seed_2023(units, users):
     services.finding_accept(actor=staff, finding=lh1, comment="Kế hoạch phù hợp.")
     _report(lh2, None, "Đã tuyên truyền dịch vụ công trực tuyến.")
     services.finding_return(actor=staff, finding=lh2, comment="Chưa giao chỉ tiêu cho từng xã như kiến nghị; đề nghị bổ sung văn bản giao chỉ tiêu.")
+
+
+# --- 2026: the first full year of the two-tier province ------------------------------------------
+
+
+def seed_2026(stdout) -> None:
+    """The 2026 plan (illustrative number), once the 2025 reform is loaded: no districts any more,
+    so its scope is "ít nhất 8 xã, phường" and three sở; visits done and concluded in the first
+    half of the year, one awaiting its conclusion, two ahead in December. Xã Đồng Tiến's visit
+    also checks what it took over from Thạch Văn (the 2022 shortcoming handed over to it)."""
+    if InspectionPlan.objects.filter(year=2026).exists():
+        stdout.write("Kiểm tra CCHC năm 2026: dữ liệu mẫu đã có, bỏ qua.")
+        return
+    with transaction.atomic():
+        units = {u.code: u for u in Unit.objects.all()}
+        users = {u.username: u for u in User.objects.filter(username__in=["kiemtra", "sonv", "dm.dongtien"])}
+        plan = _seed_2026(units, users)
+    marked = services.findings_mark_overdue(today=timezone.localdate())
+    stdout.write(
+        f"Kiểm tra CCHC năm 2026: {plan.visits.count()} cuộc kiểm tra, "
+        f"{Finding.objects.filter(visit__plan=plan).count()} kết quả kiểm tra ({marked} tồn tại quá hạn)."
+    )
+
+
+def _seed_2026(units, users):
+    staff, kiemtra = users.get("sonv"), users.get("kiemtra")
+    plan = services.plan_save(
+        actor=None,
+        year=2026,
+        title="Kế hoạch kiểm tra công tác CCHC năm 2026",
+        number="52/KH-UBND",
+        issued_on=D(2026, 3, 12),
+        issuer="UBND tỉnh Hà Tĩnh",
+        purpose=(
+            "Kiểm tra việc triển khai nhiệm vụ CCHC năm 2026, năm đầu tiên vận hành chính quyền địa phương hai cấp; "
+            "việc tiếp nhận và khắc phục tồn tại, hạn chế của các đơn vị trước sắp xếp; hoạt động của Trung tâm phục vụ "
+            "hành chính công cấp xã."
+        ),
+        all_districts=False,
+        min_districts=0,
+        min_communes_per_district=0,
+        min_communes=8,
+        min_departments=3,
+        start_date=D(2026, 5, 4),
+        end_date=D(2026, 12, 18),
+    )
+    person = lambda name, title, unit, role=ROLE.MEMBER, user=None: services.member_save(  # noqa: E731
+        actor=None, plan=plan, full_name=name, title=title, unit=units[unit], role=role, user=user
+    )
+    head = person("Lê Thị Thu", "Phó Giám đốc Sở Nội vụ", "SNV", ROLE.HEAD)
+    son = person("Bùi Văn Sơn", "Trưởng phòng CCHC", "SNV", ROLE.DEPUTY, kiemtra)
+    ha = person("Nguyễn Thị Hà", "Chuyên viên Phòng CCHC", "SNV", ROLE.SECRETARY, staff)
+    tc = person("Phạm Thị Hồng", "Phó Trưởng phòng Quản lý ngân sách", "STC")
+    tp = person("Nguyễn Văn Lợi", "Trưởng phòng Xây dựng và kiểm tra văn bản", "STP")
+    vp = person("Hồ Thị Thanh", "Phó Trưởng phòng Kiểm soát thủ tục hành chính", "VPUBND")
+    team1 = services.team_save(actor=None, plan=plan, number=1, leader=son, members=[ha, vp])
+    team2 = services.team_save(actor=None, plan=plan, number=2, leader=head, members=[tc, tp])
+
+    def visit(team, unit, along, day, notes=""):
+        return services.visit_save(
+            actor=None, plan=plan, team=team, unit=units[unit], also_units=[units[c] for c in along],
+            start_date=day, end_date=day, form=Visit.Form.IN_PERSON, notes=notes,
+        )
+
+    def add(v, actor=kiemtra, **kw):
+        return services.finding_create(actor=actor, visit=v, **kw)
+
+    def conclude(v, number, day):
+        services.visit_mark_done(actor=staff, visit=v)
+        services.visit_conclude(
+            actor=staff, visit=v, number=number, date=day, signer_name="Lê Thị Thu",
+            signer_title="Phó Giám đốc Sở Nội vụ, Trưởng đoàn kiểm tra",
+            summary="Đơn vị triển khai cơ bản đầy đủ nhiệm vụ CCHC năm 2026; cần khắc phục các tồn tại nêu tại thông báo này.",
+        )
+
+    # Team 1: the two new phường of Hà Tĩnh city, then two coastal xã of Cẩm Xuyên.
+    sen = visit(team1, "18073", ["18100"], D(2026, 5, 12))
+    add(sen, field=Field.PROCEDURES, kind=KIND.STRENGTH, text="Trung tâm phục vụ hành chính công phường Thành Sen bố trí khoa học, niêm yết đầy đủ thủ tục hành chính.")
+    add(
+        sen, field=Field.DIGITAL_GOVERNMENT, kind=KIND.SHORTCOMING, severity=SEV.MEDIUM, owner_unit=units["18073"], deadline=D(2026, 9, 30),
+        text="Tỷ lệ số hóa hồ sơ, kết quả giải quyết thủ tục hành chính còn thấp so với chỉ tiêu của tỉnh.",
+        recommendation="Bố trí công chức số hóa hồ sơ ngay khi tiếp nhận; báo cáo kết quả hằng quý.",
+    )
+    tp1 = add(
+        sen, field=Field.ORGANISATION, kind=KIND.SHORTCOMING, severity=SEV.LOW, owner_unit=units["18100"], deadline=D(2026, 8, 31),
+        text="Chưa ban hành quy chế làm việc của UBND phường sau sắp xếp.",
+        recommendation="Ban hành quy chế làm việc, phân công nhiệm vụ lãnh đạo UBND phường.",
+    )
+    conclude(sen, "21/TB-ĐKT", D(2026, 5, 26))
+    _report(tp1, None, "Ban hành Quyết định số 12/QĐ-UBND ban hành Quy chế làm việc của UBND phường Trần Phú.", "quyet-dinh-12-quy-che.pdf")
+    services.finding_accept(actor=staff, finding=tp1, comment="Quy chế phù hợp.")
+
+    cx = visit(team1, "18673", ["18676"], D(2026, 6, 9))
+    cx1 = add(
+        cx, field=Field.CIVIL_SERVICE, kind=KIND.SHORTCOMING, severity=SEV.MEDIUM, owner_unit=units["18676"], deadline=D(2026, 10, 31),
+        text="Một số công chức chuyên môn chưa được bồi dưỡng nghiệp vụ sau khi sắp xếp.",
+        recommendation="Cử công chức tham gia các lớp bồi dưỡng do tỉnh tổ chức.",
+    )
+    conclude(cx, "27/TB-ĐKT", D(2026, 6, 22))
+    _report(cx1, None, "Đã cử 6 công chức tham gia lớp bồi dưỡng nghiệp vụ tháng 9/2026.", "danh-sach-boi-duong.pdf")
+
+    # Team 2: two xã in the hills, then the department of construction.
+    hk = visit(team2, "18496", ["18133"], D(2026, 6, 16))
+    add(hk, actor=staff, field=Field.DIRECTION, kind=KIND.STRENGTH, text="Xã Hương Khê ban hành kịp thời kế hoạch CCHC năm 2026 ngay sau khi kiện toàn bộ máy.")
+    add(
+        hk, actor=staff, field=Field.PROCEDURES, kind=KIND.SHORTCOMING, severity=SEV.HIGH, owner_unit=units["18133"], deadline=D(2026, 10, 15),
+        text="Còn hồ sơ thủ tục hành chính giải quyết quá hạn nhưng chưa có văn bản xin lỗi người dân.",
+        recommendation="Rà soát hồ sơ quá hạn, thực hiện xin lỗi theo quy định.",
+    )
+    conclude(hk, "29/TB-ĐKT", D(2026, 6, 30))
+    sxd = visit(team2, "SXD", [], D(2026, 9, 15))
+    add(sxd, actor=staff, field=Field.ORGANISATION, kind=KIND.STRENGTH, text="Sở Xây dựng hoàn thành kiện toàn các phòng chuyên môn sau khi hợp nhất với Sở Giao thông vận tải.")
+    conclude(sxd, "41/TB-ĐKT", D(2026, 9, 28))
+
+    # The department formed on 01/03/2025: inspected, its conclusion still being drafted.
+    nnmt = visit(team1, "SNNMT", [], D(2026, 10, 20))
+    add(
+        nnmt, field=Field.DIGITAL_GOVERNMENT, kind=KIND.SHORTCOMING, severity=SEV.MEDIUM, owner_unit=units["SNNMT"], deadline=D(2027, 3, 31),
+        text="Hệ thống quản lý văn bản của hai sở cũ chưa được hợp nhất.",
+        recommendation="Hợp nhất dữ liệu văn bản, hồ sơ của Sở Nông nghiệp và PTNT, Sở Tài nguyên và Môi trường trên một hệ thống.",
+    )
+    services.visit_mark_done(actor=kiemtra, visit=nnmt)
+
+    # Ahead: Đồng Tiến (and Thạch Khê), then the department of science and technology.
+    visit(
+        team1, "18619", ["18604"], D(2026, 12, 8),
+        notes="Kiểm tra cả việc khắc phục tồn tại, hạn chế mà xã Đồng Tiến tiếp nhận từ UBND xã Thạch Văn (kiểm tra năm 2022).",
+    )
+    visit(team2, "SKHCN", [], D(2026, 12, 10))
+    return plan

@@ -10,7 +10,7 @@ from units import roles
 from units.models import Block, Unit
 
 from . import services
-from .models import DelegationMember, Field, Finding, InspectionPlan, Team, Visit
+from .models import DelegationMember, Field, Finding, FindingHandover, InspectionPlan, Team, Visit
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -60,22 +60,32 @@ class PlanForm(forms.ModelForm):
         model = InspectionPlan
         fields = [
             "year", "title", "number", "issued_on", "issuer", "purpose", "content_areas", "start_date", "end_date",
-            "all_districts", "min_districts", "min_communes_per_district", "min_departments",
+            "all_districts", "min_districts", "min_communes_per_district", "min_communes", "min_departments",
         ]
         field_classes = {"issued_on": DateField, "start_date": DateField, "end_date": DateField}
         widgets = {"purpose": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
             "all_districts": "Ví dụ: “tất cả các huyện và ít nhất 1 xã của mỗi huyện; ít nhất 8 sở”.",
             "min_districts": "Bỏ qua nếu đã chọn kiểm tra tất cả UBND cấp huyện.",
+            "min_communes": "Không kể huyện nào: từ 01/07/2025 không còn cấp huyện, ví dụ “ít nhất 20 xã, phường; ít nhất 5 sở”.",
+            "min_departments": "Ví dụ: “ít nhất 8 sở”.",
         }
+
+    TARGETS = ["min_districts", "min_communes_per_district", "min_communes", "min_departments"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.instance.pk:
             self.initial.setdefault("year", datetime.date.today().year)
+        # A target left empty is no target (0): a 2026 plan has no districts to count.
+        for name in self.TARGETS:
+            self.fields[name].required = False
 
     def clean(self):
         data = super().clean()
+        for name in self.TARGETS:
+            if data.get(name) is None and name not in self.errors:
+                data[name] = 0
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", "Ngày kết thúc phải từ ngày bắt đầu trở đi.")
@@ -338,6 +348,27 @@ class RemediationReportForm(forms.Form):
 
 class ReviewForm(forms.Form):
     comment = forms.CharField(label="Ý kiến", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class HandoverChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, handover):
+        return f"{handover.unit.name} ({handover.unit.code})"
+
+
+class HandoverConfirmForm(forms.Form):
+    """Which successor of a split unit takes the shortcoming: one of its pending proposals."""
+
+    handover = HandoverChoiceField(
+        label="Đơn vị tiếp nhận",
+        queryset=FindingHandover.objects.none(),
+        widget=forms.RadioSelect,
+        error_messages={"required": "Chọn đơn vị tiếp nhận tồn tại.", "invalid_choice": "Đơn vị đã chọn không còn là đề xuất chờ xác nhận; hãy tải lại trang."},
+    )
+
+    def __init__(self, *args, finding: Finding, **kwargs):
+        super().__init__(*args, **kwargs)
+        proposals = FindingHandover.objects.filter(finding=finding, confirmed_at__isnull=True).select_related("unit")
+        self.fields["handover"].queryset = proposals.order_by("unit__code", "id")
 
 
 class ScheduleFilterForm(forms.Form):

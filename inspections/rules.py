@@ -6,6 +6,8 @@ import rules
 
 from units.rules import is_inspector, is_leader, is_staff_member, is_unit_editor
 
+from . import scope
+
 
 @rules.predicate
 def is_team_member(user, visit):
@@ -25,8 +27,9 @@ def is_finding_team_member(user, finding):
 
 
 @rules.predicate
-def is_owner_unit_member(user, finding):
-    return finding is not None and user.unit_id is not None and finding.owner_unit_id == user.unit_id
+def is_responsible_unit_member(user, finding):
+    # The unit that answers for the finding: its owner, or the successor it was handed to.
+    return scope.answers_for(user, finding)
 
 
 # Plans, schedule, visits and their findings: the inspection side of the app.
@@ -38,6 +41,8 @@ rules.add_perm("inspections.edit_finding", is_staff_member | (is_inspector & is_
 rules.add_perm("inspections.mark_visit_done", is_staff_member | (is_inspector & is_team_member))
 # The remediation side: units report, Sở Nội vụ decides, leaders follow.
 rules.add_perm("inspections.view_remediation", is_unit_editor)
-rules.add_perm("inspections.report_remediation", is_unit_editor & is_owner_unit_member)
+rules.add_perm("inspections.report_remediation", is_unit_editor & is_responsible_unit_member)
 rules.add_perm("inspections.review_remediation", is_staff_member)
+# Which successor of a reorganised unit takes over its open shortcomings.
+rules.add_perm("inspections.manage_handovers", is_staff_member)
 rules.add_perm("inspections.view_tracker", is_staff_member | is_leader)

@@ -1,21 +1,28 @@
 """Reads of plans, teams, visits, findings and remediation. Every list runs a constant number of
 queries whatever its size; every read for a user is limited to what that user may see."""
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 
-from units.models import Unit
+from scoring.selectors.roster import roster_block_ids_by_unit
+from units.models import Block, Unit
+from units.selectors import parents_on
 
-from .models import DelegationMember, Field, Finding, InspectionPlan, RemediationEvidence, RemediationReport, Team, Visit
-from .scope import findings_for_user, plans_for_user, visits_for_user
-
-# The scope of a plan is stated in the standard blocks; the block codes are those created by the
-# units app's data migration.
-DISTRICT_BLOCK = "ubnd-huyen"
-COMMUNE_BLOCK = "ubnd-xa"
-DEPARTMENT_BLOCK = "so-nganh"
+from .models import (
+    DelegationMember,
+    Field,
+    Finding,
+    FindingHandover,
+    InspectionPlan,
+    RemediationEvidence,
+    RemediationReport,
+    Team,
+    Visit,
+)
+from .scope import answered_by, findings_for_user, plans_for_user, visits_for_user, with_responsible_unit
 
 ROLE_ORDER = Case(
     *[When(role=code, then=Value(i)) for i, code in enumerate(DelegationMember.Role.values)],
@@ -66,28 +73,71 @@ class ScopeLine:
     detail: str = ""
 
 
+# --- The province as it was in a year ------------------------------------------------------------
+# A unit's block and a commune's district are today's on the unit itself; a plan of an earlier year
+# (and the findings of its visits) read them as they were then.
+
+
+def unit_block_ids_in_year(year: int, current: dict[int, int]) -> dict[int, int]:
+    """{unit id: block id} in `year` for the units of `current` ({unit id: its block today}): the
+    unit's block on that year's roster, else (a year without one, a unit not on it) today's."""
+    roster = roster_block_ids_by_unit(year, list(current))
+    return {unit_id: roster.get(unit_id, block_id) for unit_id, block_id in current.items()}
+
+
+def _levels_in_year(year: int, units) -> dict[int, str]:
+    """{unit id: Block.Level of its block in `year`}. `units` come with their current block; the
+    other blocks of the roster are read only when there are."""
+    block_ids = unit_block_ids_in_year(year, {u.pk: u.block_id for u in units})
+    levels = {u.block_id: u.block.level for u in units}
+    if missing := set(block_ids.values()) - set(levels):
+        levels.update(Block.objects.filter(pk__in=missing).values_list("pk", "level"))
+    return {unit_id: levels[block_id] for unit_id, block_id in block_ids.items()}
+
+
+def _districts_of(communes_day: dict[int, datetime.date]) -> dict[int, int]:
+    """{commune id: its district on the day given for it}, one read per distinct day."""
+    by_day = defaultdict(list)
+    for unit_id, day in communes_day.items():
+        by_day[day].append(unit_id)
+    parents = {}
+    for day, unit_ids in by_day.items():
+        parents.update((unit_id, parent_id) for unit_id, parent_id in parents_on(unit_ids, day).items() if parent_id)
+    return parents
+
+
 def scope_check(*, plan: InspectionPlan) -> list[ScopeLine]:
-    """Compare the plan's scope targets with the units its visits cover (planned or done)."""
-    visited = list(
-        Unit.objects.filter(
-            Q(pk__in=Visit.objects.filter(plan=plan).values("unit"))
-            | Q(pk__in=Visit.also_units.through.objects.filter(visit__plan=plan).values("unit"))
-        )
-        .select_related("block")
-        .order_by("code")
-    )
-    districts = [u for u in visited if u.block.code == DISTRICT_BLOCK]
-    departments = [u for u in visited if u.block.code == DEPARTMENT_BLOCK]
+    """Compare the plan's scope targets with the units its visits cover (planned or done), as the
+    province was in the plan's year: a unit counts with the kind of its block of that year (the
+    period's roster, `Block.level`), a commune under the district it belonged to on the day of its
+    visit, and "every district" means those that existed when the plan began. A reorganisation
+    after the plan (the 2025 reform) does not rewrite it."""
+    # One row per visit and commune visited along (the visit alone when there is none).
+    first_day: dict[int, datetime.date] = {}
+    for unit_id, day, along_id in Visit.objects.filter(plan=plan).values_list("unit_id", "start_date", "also_units").order_by("start_date"):
+        first_day.setdefault(unit_id, day)
+        if along_id:
+            first_day.setdefault(along_id, day)
+    units = Q(pk__in=list(first_day))
+    if plan.all_districts:
+        # A unit deactivated by hand before units had dates is not known to have existed then.
+        existing = Unit.objects.existing_on(plan.start_date or datetime.date(plan.year, 1, 1)).exclude(active=False, valid_to__isnull=True)
+        units |= Q(pk__in=existing.values("pk"))
+    units = list(Unit.objects.filter(units).select_related("block").order_by("code"))
+    levels = _levels_in_year(plan.year, units)
+    visited = [u for u in units if u.pk in first_day]
+    Level = Block.Level
+    districts = [u for u in visited if levels[u.pk] == Level.DISTRICT]
+    departments = [u for u in visited if levels[u.pk] == Level.PROVINCIAL]
+    communes = [u for u in visited if levels[u.pk] == Level.COMMUNE]
     communes_of = defaultdict(int)
-    for unit in visited:
-        if unit.block.code == COMMUNE_BLOCK and unit.parent_id:
-            communes_of[unit.parent_id] += 1
+    for district_id in _districts_of({u.pk: first_day[u.pk] for u in communes} if plan.min_communes_per_district else {}).values():
+        communes_of[district_id] += 1
     lines = []
     if plan.all_districts or plan.min_districts:
         if plan.all_districts:
-            all_of_them = Unit.objects.filter(block__code=DISTRICT_BLOCK, active=True).values_list("pk", flat=True)
-            missing = Unit.objects.filter(pk__in=all_of_them).exclude(pk__in=[u.pk for u in districts]).order_by("code")
-            missing_names = [u.name for u in missing]
+            all_of_them = [u for u in units if levels[u.pk] == Level.DISTRICT]
+            missing_names = [u.name for u in all_of_them if u.pk not in first_day]
             target, met = f"tất cả ({len(all_of_them)})", not missing_names
             detail = ("Chưa có lịch: " + ", ".join(missing_names)) if missing_names else ""
         else:
@@ -104,16 +154,16 @@ def scope_check(*, plan: InspectionPlan) -> list[ScopeLine]:
                 ("Chưa đủ số xã: " + ", ".join(short)) if short else "",
             )
         )
+    # After the 2025 reform there are no districts: "ít nhất N xã, phường", wherever they are.
+    if plan.min_communes:
+        lines.append(_at_least("UBND cấp xã (xã, phường)", plan.min_communes, communes))
     if plan.min_departments:
-        lines.append(
-            ScopeLine(
-                "Sở, ban, ngành",
-                f"ít nhất {plan.min_departments}",
-                str(len(departments)),
-                len(departments) >= plan.min_departments,
-            )
-        )
+        lines.append(_at_least("Sở, ban, ngành", plan.min_departments, departments))
     return lines
+
+
+def _at_least(label: str, target: int, found: list) -> ScopeLine:
+    return ScopeLine(label, f"ít nhất {target}", str(len(found)), len(found) >= target)
 
 
 # --- Visits and their warnings -----------------------------------------------------------------
@@ -217,23 +267,33 @@ def findings_by_field(*, visit: Visit, only: str | None = None) -> list[FieldGro
 
 
 def _findings_with_context(findings: QuerySet[Finding]) -> QuerySet[Finding]:
-    return findings.select_related("visit", "visit__plan", "visit__team", "visit__unit", "owner_unit")
+    """With the unit that answers for each finding (`responsible_unit_id`/`_name`): pages show it,
+    and "Tiếp nhận từ <owner unit> (kiểm tra năm …)" when it was handed over."""
+    return with_responsible_unit(findings.select_related("visit", "visit__plan", "visit__team", "visit__unit", "owner_unit"))
 
 
 def shortcomings_for_user(*, user) -> QuerySet[Finding]:
     return _findings_with_context(findings_for_user(user).filter(kind=Finding.Kind.SHORTCOMING))
 
 
+STILL_OPEN = [Finding.Status.OPEN, Finding.Status.RETURNED, Finding.Status.REPORTED]
+
+
 def open_findings_for_unit(unit: Unit) -> QuerySet[Finding]:
-    """The shortcomings a unit still has to fix (or re-report after a return), oldest deadline first.
-    Also used by the results dashboard of the unit."""
+    """The shortcomings a unit answers for and still has to fix (or re-report after a return, or
+    that wait for Sở Nội vụ), its own and those handed to it, oldest deadline first. Also used by
+    the results dashboard of the unit."""
     return _findings_with_context(
-        Finding.objects.filter(
-            kind=Finding.Kind.SHORTCOMING,
-            owner_unit=unit,
-            status__in=[Finding.Status.OPEN, Finding.Status.RETURNED, Finding.Status.REPORTED],
-        )
+        Finding.objects.filter(answered_by([unit.pk]), kind=Finding.Kind.SHORTCOMING, status__in=STILL_OPEN)
     ).order_by("deadline", "id")
+
+
+def remediation_findings_for_unit(*, unit: Unit, year: int) -> list[Finding]:
+    """The shortcomings that `year`'s inspections found at the unit, and those of that year handed
+    to it (a successor answers for its predecessors' findings), with their remediation status:
+    what the appraisal's remediation sub-criterion of the next year reads."""
+    findings = Finding.objects.filter(Q(owner_unit=unit) | answered_by([unit.pk]), kind=Finding.Kind.SHORTCOMING, visit__plan__year=year)
+    return list(_findings_with_context(findings).order_by("owner_unit__code", "deadline", "id"))
 
 
 def remediation_list(*, user, status: str = "") -> QuerySet[Finding]:
@@ -266,6 +326,33 @@ def remediation_counts(*, user) -> dict[str, int]:
         reported=Count("id", filter=Q(status=statuses.REPORTED)),
         overdue=Count("id", filter=OVERDUE),
     )
+
+
+# --- Handovers after a reorganisation -------------------------------------------------------------
+
+
+def handover_proposals() -> list[Finding]:
+    """Shortcomings of a split unit waiting for Sở Nội vụ to say which successor takes each one,
+    with the candidates (`proposals`), oldest deadline first."""
+    pending = FindingHandover.objects.filter(confirmed_at__isnull=True)
+    candidates = pending.select_related("unit", "link__event").order_by("unit__code", "id")
+    findings = _findings_with_context(Finding.objects.filter(pk__in=pending.values("finding_id")))
+    return list(findings.prefetch_related(Prefetch("handovers", queryset=candidates, to_attr="proposals")).order_by("deadline", "id"))
+
+
+def findings_without_successor(*, today: datetime.date) -> QuerySet[Finding]:
+    """Open shortcomings whose answering unit has closed and that no successor takes or may take
+    (a dissolved unit, a closure without a lineage link): Sở Nội vụ decides what becomes of them."""
+    pending = FindingHandover.objects.filter(confirmed_at__isnull=True).values("finding_id")
+    findings = Finding.objects.filter(
+        answered_by(Unit.objects.closed_on(today).values("pk")), kind=Finding.Kind.SHORTCOMING, status__in=STILL_OPEN
+    ).exclude(pk__in=pending)
+    return _findings_with_context(findings).order_by("owner_unit__code", "deadline", "id")
+
+
+def finding_handovers(*, finding: Finding) -> list[FindingHandover]:
+    """The finding's handovers, confirmed or proposed, in the order they were made."""
+    return list(finding.handovers.select_related("unit", "link__event", "confirmed_by").order_by("created_at", "id"))
 
 
 def review_queue() -> QuerySet[Finding]:

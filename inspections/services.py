@@ -1,7 +1,6 @@
 """Writes to plans, the delegation, teams, visits, findings and remediation. Every change is
 audited; every refused change raises InspectionError with a message to show as is."""
 
-from cchc.errors import DomainError
 import datetime
 from dataclasses import dataclass
 
@@ -10,7 +9,8 @@ from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from audit.services import audit_log, diff_fields, save_audited, snapshot
+from audit.services import AuditEntry, audit_log, audit_log_many, diff_fields, save_audited, snapshot
+from cchc.errors import DomainError
 from cchc.tabular import ImportRejected, RowError, Table
 from cchc.uploads import clean_filename, content_type_of, validate_upload
 from units.models import Unit
@@ -19,6 +19,7 @@ from units.text import nfc
 from .models import (
     DelegationMember,
     Finding,
+    FindingHandover,
     InspectionPlan,
     RemediationEvidence,
     RemediationReport,
@@ -26,10 +27,12 @@ from .models import (
     Visit,
     VisitConclusion,
 )
+from .scope import answered_by, with_responsible_unit
+from .selectors import STILL_OPEN, unit_block_ids_in_year
 
 PLAN_FIELDS = [
     "year", "title", "number", "issued_on", "issuer", "purpose", "content_areas", "all_districts",
-    "min_districts", "min_communes_per_district", "min_departments", "start_date", "end_date",
+    "min_districts", "min_communes_per_district", "min_communes", "min_departments", "start_date", "end_date",
 ]
 MEMBER_FIELDS = ["full_name", "title", "unit", "user", "role"]
 VISIT_FIELDS = ["team", "unit", "start_date", "end_date", "form", "notes"]
@@ -228,21 +231,33 @@ def _check_owner(visit: Visit, owner_unit) -> None:
 
 def finding_frameworks(visit: Visit) -> dict[int, int]:
     """For each unit of the visit, the framework (bộ chỉ số) of the plan's year that its findings'
-    criteria come from: the one its assessment of that year is scored against, else its block's
-    framework of that year. The assessment wins because a unit moved to another block keeps the
-    framework it was assessed with for that year. A unit with neither is left out."""
+    criteria come from: the one its assessment of that year is scored against, else the framework
+    of its block in that year (the period's roster, else its current block). Neither is the
+    unit's block of today: a unit moved to another block keeps the framework of the year it was
+    inspected in. A unit with neither is left out. Two queries, a third for a unit whose roster
+    block is not its block of today."""
     from scoring.models import Assessment, Framework
 
     year = visit.plan.year
+    of_year = Framework.objects.filter(period__year=year)
     rows = (
         Unit.objects.filter(pk__in=[visit.unit_id, *(u.pk for u in visit.also_units.all())])
         .annotate(
             assessed=Subquery(Assessment.objects.filter(unit=OuterRef("pk"), period__year=year).values("framework_id")[:1]),
-            of_block=Subquery(Framework.objects.filter(block=OuterRef("block_id"), period__year=year).values("id")[:1]),
+            of_block=Subquery(of_year.filter(block=OuterRef("block_id")).values("id")[:1]),
         )
-        .values_list("pk", "assessed", "of_block")
+        .values_list("pk", "block_id", "assessed", "of_block")
     )
-    return {pk: assessed or of_block for pk, assessed, of_block in rows if assessed or of_block}
+    today = {pk: (block_id, assessed, of_block) for pk, block_id, assessed, of_block in rows}
+    in_year = unit_block_ids_in_year(year, {pk: block_id for pk, (block_id, _, _) in today.items()})
+    moved = {in_year[pk] for pk, (block_id, assessed, _) in today.items() if not assessed and in_year[pk] != block_id}
+    of_moved = dict(of_year.filter(block_id__in=moved).values_list("block_id", "id")) if moved else {}
+    frameworks = {}
+    for pk, (block_id, assessed, of_block) in today.items():
+        framework_id = assessed or (of_block if in_year[pk] == block_id else of_moved.get(in_year[pk]))
+        if framework_id:
+            frameworks[pk] = framework_id
+    return frameworks
 
 
 def _check_criterion(visit: Visit, finding: Finding) -> None:
@@ -408,6 +423,88 @@ def finding_return(*, actor, finding: Finding, comment: str) -> Finding:
     if not comment:
         raise InspectionError("Khi trả lại cần ghi rõ lý do, nội dung đơn vị cần bổ sung.")
     return _decide(actor=actor, finding=finding, status=Finding.Status.RETURNED, comment=comment, action="finding.return")
+
+
+# --- Handovers after a reorganisation -------------------------------------------------------------
+
+
+def _user_or_none(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+@transaction.atomic
+def findings_hand_over(*, actor, links) -> list[FindingHandover]:
+    """Hand the still-open shortcomings (of any year) that the units closed by `links`
+    (units.LineageLink) answer for to their successors; run inside the lineage import's
+    transaction. A unit that went whole into one successor (a merge, a rename) hands them over at
+    once. A split unit's go to each of its successors as a proposal, until Sở Nội vụ confirms
+    which one takes each (`finding_handover_confirm`): no candidate sees them before that. A
+    dissolved unit hands nothing over; Sở Nội vụ sees its shortcomings in
+    `selectors.findings_without_successor`. Returns the handovers made or confirmed."""
+    from units.models import Reorganisation
+
+    by_predecessor: dict[int, list] = {}
+    for link in links:
+        if link.closes_predecessor and link.successor_id:
+            by_predecessor.setdefault(link.predecessor_id, []).append(link)
+    if not by_predecessor:
+        return []
+    # Locked: a remediation report or a review arriving meanwhile must not miss its new unit.
+    locked = Finding.objects.select_for_update().filter(
+        answered_by(list(by_predecessor)), kind=Finding.Kind.SHORTCOMING, status__in=STILL_OPEN
+    )
+    findings = list(with_responsible_unit(Finding.objects.filter(pk__in=list(locked.values_list("pk", flat=True)))).order_by("id"))
+    units = Unit.objects.in_bulk({link.successor_id for group in by_predecessor.values() for link in group})
+    events = Reorganisation.objects.in_bulk({link.event_id for group in by_predecessor.values() for link in group})
+    existing = {(h.finding_id, h.unit_id): h for h in FindingHandover.objects.filter(finding__in=findings)}
+    now, made, handed, proposed = timezone.now(), [], [], []
+    for finding in findings:
+        group = by_predecessor[finding.responsible_unit_id]
+        reason = str(events[group[0].event_id])
+        if len(group) == 1 and not group[0].partial:
+            link = group[0]
+            handover = existing.get((finding.pk, link.successor_id)) or FindingHandover(finding=finding, unit_id=link.successor_id)
+            handover.link, handover.confirmed_at, handover.confirmed_by = link, now, _user_or_none(actor)
+            handover.save()
+            made.append(handover)
+            changes = {"responsible_unit": [finding.responsible_unit_name, units[link.successor_id].name]}
+            handed.append(AuditEntry(finding, changes, reason))
+            continue
+        names = []
+        for link in group:
+            if (finding.pk, link.successor_id) in existing:
+                continue
+            made.append(FindingHandover.objects.create(finding=finding, unit_id=link.successor_id, link=link))
+            names.append(units[link.successor_id].name)
+        if names:
+            proposed.append(AuditEntry(finding, {"candidates": [None, names]}, reason))
+    audit_log_many(actor=actor, action="finding.hand_over", entries=handed)
+    audit_log_many(actor=actor, action="finding.handover_propose", entries=proposed)
+    return made
+
+
+@transaction.atomic
+def finding_handover_confirm(*, actor, handover: FindingHandover) -> FindingHandover:
+    """Sở Nội vụ says which successor of a split unit takes a shortcoming: that proposal is
+    confirmed, the successor answers for the shortcoming from now on, and the other candidates'
+    proposals are dropped."""
+    finding = Finding.objects.select_for_update().get(pk=handover.finding_id)
+    handover = FindingHandover.objects.select_related("unit").filter(pk=handover.pk, finding=finding).first()
+    if handover is None or handover.confirmed_at is not None:
+        raise InspectionError("Đề xuất chuyển giao này không còn chờ xác nhận (đã được xác nhận hoặc đã bỏ); hãy tải lại trang.")
+    before = with_responsible_unit(Finding.objects.filter(pk=finding.pk)).values_list("responsible_unit_name", flat=True).get()
+    others = list(finding.handovers.filter(confirmed_at__isnull=True).exclude(pk=handover.pk).select_related("unit"))
+    FindingHandover.objects.filter(pk__in=[other.pk for other in others]).delete()
+    handover.confirmed_at, handover.confirmed_by = timezone.now(), _user_or_none(actor)
+    handover.save(update_fields=["confirmed_at", "confirmed_by"])
+    candidates = sorted([handover.unit.name, *(other.unit.name for other in others)])
+    audit_log(
+        actor=actor,
+        action="finding.handover_confirm",
+        target=finding,
+        changes={"responsible_unit": [before, handover.unit.name], "candidates": [candidates, None]},
+    )
+    return handover
 
 
 def findings_mark_overdue(*, today: datetime.date) -> int:

@@ -21,6 +21,7 @@ from . import selectors, services
 from .forms import (
     ConclusionForm,
     FindingForm,
+    HandoverConfirmForm,
     MemberForm,
     PlanForm,
     RemediationReportForm,
@@ -420,12 +421,17 @@ def finding_detail(request, pk: int):
     user = request.user
     can_report = finding.awaits_unit and user.has_perm("inspections.report_remediation", finding)
     can_review = finding.status == Finding.Status.REPORTED and user.has_perm("inspections.review_remediation")
+    handovers = selectors.finding_handovers(finding=finding)
+    proposals = [h for h in handovers if h.confirmed_at is None]
     context = {
         "finding": finding,
         "report_form": RemediationReportForm() if can_report else None,
         "review_form": ReviewForm() if can_review else None,
         "events": audit_events_for(finding),
         "can_view_visit": user.has_perm("inspections.view_inspections") and selectors.visits_for_user(user).filter(pk=finding.visit_id).exists(),
+        # Who took the shortcoming over: staff see the proposals too, and confirm one of them.
+        "handovers": handovers if user.has_perm("inspections.manage_handovers") else [h for h in handovers if h.confirmed_at],
+        "proposals": proposals if user.has_perm("inspections.manage_handovers") else [],
     }
     return render(request, "inspections/finding_detail.html", context)
 
@@ -475,6 +481,34 @@ def evidence_download(request, pk: int):
         return attachment_response(evidence.file, filename=evidence.original_name, content_type=evidence.content_type)
     except FileNotFoundError:
         raise Http404 from None
+
+
+@login_required
+def handovers(request):
+    """Sở Nội vụ's page of the shortcomings of reorganised units: those of a split unit, waiting
+    for the successor that takes each one, and those no successor takes (a dissolved unit)."""
+    _require(request, "inspections.manage_handovers")
+    context = {
+        "proposals": selectors.handover_proposals(),
+        "orphans": list(selectors.findings_without_successor(today=timezone.localdate())),
+    }
+    return render(request, "inspections/handovers.html", context)
+
+
+@login_required
+@require_POST
+def handover_confirm(request, pk: int):
+    """Staff pick the successor that takes a split unit's shortcoming."""
+    _require(request, "inspections.manage_handovers")
+    finding = _get_finding_for_user(request, pk)
+    form = HandoverConfirmForm(request.POST, finding=finding)
+    if form.is_valid():
+        handover = form.cleaned_data["handover"]
+        done = f"Đã giao tồn tại số {finding.pk} cho {handover.unit.name}."
+        attempt(request, lambda: services.finding_handover_confirm(actor=request.user, handover=handover), done)
+    else:
+        messages.error(request, " ".join(form.errors["handover"]))
+    return _redirect_back(request, reverse("inspections:handovers"))
 
 
 @login_required

@@ -1,6 +1,7 @@
 """Quyết định phê duyệt Chỉ số CCHC: the People's Committee decision approving a period's index of
-every unit (Phụ lục I) and the rating of their heads (Phụ lục II), as in Quyết định số
-519/QĐ-UBND of 23/02/2024 for Hà Tĩnh's 2023 index."""
+every unit of the blocks it covers (Phụ lục I) and the rating of their heads (Phụ lục II), as in
+Quyết định số 519/QĐ-UBND of 23/02/2024 for Hà Tĩnh's 2023 index (sở, huyện and central agencies:
+the districts approved their communes' index themselves)."""
 
 from decimal import Decimal
 
@@ -8,11 +9,11 @@ from django.conf import settings
 
 from scoring import scope as scoring_scope
 from scoring.models import Period
-from scoring.selectors import approval_for_period, field_headings, ranking_for_period, results_published
+from scoring.selectors import approval_for_period, decision_ranking, field_headings, results_published
 
 from .errors import DocumentError
 from .models import GeneratedDocument
-from .notice import dmy, join_names, place_date
+from .notice import dmy, place_date
 from .rendering import Flow, normalise
 from .spec import CliOption, DocumentSpec
 
@@ -85,7 +86,8 @@ def build_context(period: Period) -> dict:
     """The decision and its two appendices as plain data, every number already worded."""
     period, approval, published = _load(period)
     province = settings.PROVINCE_NAME
-    rows = ranking_for_period(period, provisional=not published)
+    # Only the blocks the decision covers (Period.decision_blocks; all when none is chosen).
+    rows = decision_ranking(period, provisional=not published)
     if not rows:
         raise DocumentError(f"Kỳ đánh giá năm {period.year} chưa có đơn vị nào được đánh giá.")
     headings = field_headings(period)

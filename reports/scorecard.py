@@ -151,7 +151,7 @@ def _rows(assessment: Assessment, stage: str) -> list[dict]:
 
 
 def _load(assessment: Assessment) -> Assessment:
-    loaded = Assessment.objects.select_related("period", "unit", "unit__block", "framework").filter(pk=assessment.pk).first()
+    loaded = Assessment.objects.select_related("period", "unit", "framework__block").filter(pk=assessment.pk).first()
     if loaded is None:
         raise DocumentError("Phiếu đánh giá không còn tồn tại.")
     if loaded.period.phase == Phase.DRAFT:
@@ -163,6 +163,8 @@ def build_context(assessment: Assessment) -> dict:
     """The scorecard as plain data: every row and figure already worded and formatted."""
     assessment = _load(assessment)
     period, unit = assessment.period, assessment.unit
+    # The block the unit was scored in that year (its framework's), not the one it is in today.
+    block = assessment.framework.block
     stage = stage_of(period.phase)
     province = settings.PROVINCE_NAME
     rows = _rows(assessment, stage)
@@ -209,7 +211,7 @@ def build_context(assessment: Assessment) -> dict:
         "year": period.year,
         "doc_type": f"PHIẾU CHẤM ĐIỂM CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {period.year}",
         "unit_name": unit.name,
-        "block_name": unit.block.name if fold(unit.block.name).startswith("khoi ") else f"Khối {unit.block.name}",
+        "block_name": block.name if fold(block.name).startswith("khoi ") else f"Khối {block.name}",
         "status": status,
         "stage": stage,
         "headers": [

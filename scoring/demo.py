@@ -3,6 +3,8 @@ read from the CSV files in `data/` (the same format staff import), and a scoring
 approved with realistic scores for every unit (deductions, explanations, not-applicable items,
 survey points), 2024 in appraisal with most units submitted and part of the appraisal done.
 
+2026, the first full year of the two-tier province, is in `demo_reform.py` (`seed_2026`).
+
 Scores are written in bulk (a few thousand rows, with their history rows) so that seeding stays
 fast; phases move through the real service, which opens and closes the assessments."""
 
@@ -19,7 +21,7 @@ from django.utils import timezone
 from audit.services import AuditEntry, audit_log_many, diff_fields
 from cchc.tabular import read_table
 from units import roles
-from units.models import User
+from units.models import Block, User
 
 from .models import AppraisalAssignment, Assessment, Evidence, Kind, Period, Phase, Score, format_score
 from .services import (
@@ -36,6 +38,9 @@ from .services import (
 
 DATA = Path(__file__).resolve().parent / "data"
 BLOCK_FILES = ["framework-so-nganh.csv", "framework-ubnd-huyen.csv", "framework-ubnd-xa.csv", "framework-co-quan-tw.csv"]
+# Hà Tĩnh's decision on the index (QĐ 519/QĐ-UBND for 2023) covered the sở, the districts and the
+# central agencies: each district approved its own communes' index until the 2025 reform.
+DECISION_BLOCKS = ["so-nganh", "ubnd-huyen", "co-quan-tw"]
 
 # Illustrative plan numbers: the demo must look like a real year without quoting real documents.
 PERIODS = {
@@ -61,11 +66,11 @@ PERIODS = {
 }
 
 
-def _table():
-    """All four blocks as one import table (one header, rows numbered as in a single file)."""
+def framework_table(files=BLOCK_FILES):
+    """The blocks' files as one import table (one header, rows numbered as in a single file)."""
     header = ",".join(FRAMEWORK_COLUMNS)
     body = []
-    for name in BLOCK_FILES:
+    for name in files:
         lines = (DATA / name).read_text(encoding="utf-8").splitlines()
         assert lines[0] == header, f"{name}: unexpected header"
         body.extend(line for line in lines[1:] if line.strip())
@@ -82,10 +87,17 @@ def seed(stdout) -> None:
         if period is not None and period.frameworks.exists():
             stdout.write(f"Kỳ đánh giá {year}: đã có, giữ nguyên.")
             continue
-        result = framework_import(table=_table(), year=year, actor=None, source="dữ liệu mẫu")
-        period_update(actor=None, period=result.period, **fields)
+        result = framework_import(table=framework_table(), year=year, actor=None, source="dữ liệu mẫu")
+        period_update(actor=None, period=result.period, decision_blocks=Block.objects.filter(code__in=DECISION_BLOCKS), **fields)
         stdout.write(f"Kỳ đánh giá {year}: {result}")
     seed_cycle(stdout)
+
+
+def seed_2026(stdout) -> None:
+    """The first full year of the two-tier province, once the 2025 reform is loaded."""
+    from .demo_reform import seed
+
+    seed(stdout)
 
 
 # --- The scoring cycle ---------------------------------------------------------------------------
@@ -232,19 +244,24 @@ def _vn(value):
 
 def _load(period: Period) -> dict[int, list[Score]]:
     by_assessment: dict[int, list[Score]] = {}
-    assessments = {a.pk: a for a in Assessment.objects.filter(period=period).select_related("unit", "period")}
+    assessments = {a.pk: a for a in Assessment.objects.filter(period=period).select_related("unit", "period", "framework")}
     for score in Score.objects.filter(assessment__period=period).select_related("criterion").order_by("criterion__order", "pk"):
         score.assessment = assessments[score.assessment_id]
         by_assessment.setdefault(score.assessment_id, []).append(score)
     return by_assessment
 
 
+# The blocks whose frameworks number their fields alike (the communes' block of 2026 too).
+NUMBERED_ALIKE = ["so-nganh", "ubnd-huyen", "ubnd-xa", "ubnd-xa-phuong"]
+
+
 def _assign(period: Period, users: dict) -> dict[tuple[int, str], User]:
     """hoidong.stp appraises cải cách thể chế (field 2 of the departments', districts' and
     communes' frameworks); hoidong.snv chỉ đạo điều hành, tổ chức bộ máy and công vụ (1, 4, 5)
-    there, and chỉ đạo điều hành (1) of the central agencies, whose framework numbers differently."""
-    plan = [("hoidong.stp", "2", ["so-nganh", "ubnd-huyen", "ubnd-xa"])]
-    plan += [("hoidong.snv", code, ["so-nganh", "ubnd-huyen", "ubnd-xa"]) for code in ("1", "4", "5")]
+    there, and chỉ đạo điều hành (1) of the central agencies, whose framework numbers differently.
+    A block the period does not have is skipped."""
+    plan = [("hoidong.stp", "2", NUMBERED_ALIKE)]
+    plan += [("hoidong.snv", code, NUMBERED_ALIKE) for code in ("1", "4", "5")]
     plan += [("hoidong.snv", "1", ["co-quan-tw"])]
     blocks = {f.block.code: f.block for f in period.frameworks.select_related("block")}
     by_field = {}
@@ -305,7 +322,7 @@ def _appraise(rows_by, by_field, staff, history: _History, *, when, only=None) -
             field = row.criterion.code.split(".")[0]
             if only is not None and not only(row.assessment.unit, field):
                 continue
-            actor = by_field.get((row.assessment.unit.block_id, field), staff)
+            actor = by_field.get((row.assessment.framework.block_id, field), staff)
             before = {"appraised_score": None, "appraisal_reason": ""}
             row.appraised_score = row.plan_appraised
             row.appraisal_reason = row.plan_reason
@@ -334,7 +351,7 @@ def _explain_and_finalize(rows_by, editors, by_field, staff, history: _History, 
             row.explained_at, row.updated_by = explained_at, editor
             history.add(editor, "score.explanation", row, {"explanation": ""}, {"explanation": row.explanation})
             explained.append(row)
-            actor = by_field.get((unit.block_id, row.criterion.code.split(".")[0]), staff)
+            actor = by_field.get((row.assessment.framework.block_id, row.criterion.code.split(".")[0]), staff)
             row.final_score = row.self_score if row.plan_accepted else None
             row.council_note = ACCEPTED if row.plan_accepted else REFUSED
             row.explanation_verdict = Score.Verdict.ACCEPTED if row.plan_accepted else Score.Verdict.REFUSED

@@ -3,10 +3,11 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
-from cchc.forms import DateField, ImportFileForm
+from cchc.forms import DateField, ImportFileForm, ModelMultipleChoiceField
 from units.models import Block
 
 from .models import Criterion, Period, Score, format_score, parse_score
+from .selectors.roster import roster_block_ids
 
 
 class ScoreInput(forms.DecimalField):
@@ -59,6 +60,15 @@ class PeriodForm(forms.ModelForm):
             del self.fields["year"]
             self.fields["title"].required = True
             self.fields["title"].help_text = ""
+            # Which of the roster's blocks the province's decision approves; none ticked: all.
+            self.fields["decision_blocks"] = ModelMultipleChoiceField(
+                label="Khối được phê duyệt trong quyết định của tỉnh",
+                queryset=Block.objects.filter(pk__in=roster_block_ids(self.instance)).order_by("order", "code"),
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                help_text="Không chọn khối nào: quyết định phê duyệt, kết quả công khai và tệp xếp hạng toàn tỉnh gồm mọi khối.",
+                initial=list(self.instance.decision_blocks.values_list("pk", flat=True)),
+            )
 
     @property
     def deadline_fields(self):

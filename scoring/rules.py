@@ -8,9 +8,11 @@ from units.rules import is_council_member, is_inspector, is_leader, is_staff_mem
 
 @rules.predicate
 def is_of_framework_block(user, framework):
-    # A unit's CCHC contact self-assesses against the framework of their own block, and only that.
-    unit = getattr(user, "unit", None)
-    return framework is not None and unit is not None and unit.block_id == framework.block_id
+    # A unit's CCHC contact reads the framework of the block their unit is assessed in that year
+    # (scoring.scope.own_framework_block_id), and only that.
+    from .scope import own_framework_block_id
+
+    return framework is not None and own_framework_block_id(user, framework.period) == framework.block_id
 
 
 can_see_all_frameworks = is_staff_member | is_council_member | is_leader | is_inspector

@@ -95,6 +95,19 @@ def own_ranking_block_id(user, period: Period) -> int | None:
     return framework_block or 0  # 0: no block at all (the unit was not assessed that year)
 
 
+def own_framework_block_id(user, period: Period) -> int | None:
+    """The block whose framework a unit's contact reads in a period: the block their unit is
+    assessed in that year (its roster entry's), never its current block — except for a year the
+    unit is not on the roster of, where it is the block it would be added in (its current one).
+    None for a user without a unit."""
+    from .selectors.roster import roster_block_of
+
+    unit = getattr(user, "unit", None)
+    if unit is None:
+        return None
+    return roster_block_of(period, unit.pk) or unit.block_id
+
+
 def _published_period_ids() -> list[int]:
     from .selectors.results import published_periods
 
@@ -292,7 +305,7 @@ def assessments_for_user(user, period: Period | None = None) -> QuerySet[Assessm
     """`assessment_access(...).visible` as a queryset: staff every assessment, a unit's contact
     their own unit's, a council member those with a field assigned to them, a leader those of
     published periods."""
-    assessments = Assessment.objects.select_related("period", "unit", "unit__block", "framework")
+    assessments = Assessment.objects.select_related("period", "unit", "framework__block")
     if period is not None:
         assessments = assessments.filter(period=period)
     if is_staff(user):

@@ -1,3 +1,5 @@
+import datetime
+
 import factory
 from django.contrib.auth.models import Group
 
@@ -18,10 +20,24 @@ class BlockFactory(factory.django.DjangoModelFactory):
 class UnitFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Unit
+        skip_postgeneration_save = True  # the roster hook below changes nothing on the unit
 
     code = factory.Sequence(lambda n: f"DV{n:04d}")
     name = factory.Sequence(lambda n: f"Sở Thử nghiệm số {n}")
     block = factory.LazyFunction(lambda: Block.objects.get(code="so-nganh"))
+
+    @factory.post_generation
+    def roster(self, create, extracted, **kwargs):
+        """A unit a test makes joins, in its block, the roster of every period not yet approved
+        that it exists in (as staff would add it); `UnitFactory(roster=False)` keeps it off.
+        Its assessment is still made by the period's opening or `assessments_create_missing`."""
+        if not create or extracted is False or not self.active:
+            return
+        from scoring.models import Period, Phase, RosterEntry
+
+        for period in Period.objects.exclude(phase=Phase.APPROVED):
+            if self.existed_on(datetime.date(period.year, 12, 31)):
+                RosterEntry.objects.get_or_create(period=period, unit=self, defaults={"block": self.block})
 
 
 class UnitHeadFactory(factory.django.DjangoModelFactory):

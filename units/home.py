@@ -14,6 +14,7 @@ from scoring import scope
 from scoring.models import Period, Phase
 from scoring.selectors import current_period
 from scoring.selectors import home as scoring_home
+from scoring.selectors import lineage_history
 from scoring.services.reminders import WHAT, ReminderRun
 
 from .rules import is_inspector
@@ -61,6 +62,7 @@ class UnitHome:
     deadline: Deadline | None
     remediation: dict[str, int]
     documents_ready: int
+    predecessors: list[lineage_history.Predecessor] = field(default_factory=list)  # a unit formed by a reorganisation
 
 
 @dataclass
@@ -140,6 +142,7 @@ def home_sections(user, *, today: datetime.date) -> dict:
             deadline=deadline_of(period, phase, today),
             remediation=inspection_selectors.remediation_counts(user=user),
             documents_ready=document_list(user=user, status=GeneratedDocument.Status.DONE).count(),
+            predecessors=lineage_history.predecessors_of(user, user.unit),
         )
     if scope.is_staff(user):
         work = scoring_home.staff_work(period) if period else None

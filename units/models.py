@@ -220,6 +220,11 @@ class UnitHeadQuerySet(models.QuerySet):
             Q(end_date__isnull=True) | Q(end_date__gte=start)
         )
 
+    def current_or_open(self, last_day: datetime.date):
+        """Heads whose term is open-ended and began by `last_day`: those whose term a unit's
+        closing after `last_day` ends."""
+        return self.filter(end_date__isnull=True).filter(Q(start_date__isnull=True) | Q(start_date__lte=last_day))
+
     def current(self):
         today = datetime.date.today()
         return self.filter(Q(start_date__isnull=True) | Q(start_date__lte=today)).filter(

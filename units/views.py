@@ -9,15 +9,22 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.selectors import audit_events_for
 from cchc.errors import DomainError
-from cchc.views import attempt_in_form
 from cchc.forms import ImportFileForm
 from cchc.middleware import IMPORT, accepts_files
 from cchc.tabular import ImportRejected, read_table, write_csv, write_xlsx
 from cchc.uploads import download
+from cchc.views import attempt, attempt_in_form
 from scoring.services.reminders import reminders_send
 
-from . import roles, selectors, services
-from .forms import BlockForm, UnitContactForm, UnitFilterForm, UnitForm, UnitHeadForm
+from . import lineage, roles, selectors, services
+from .forms import (
+    BlockForm,
+    MembersTransferForm,
+    UnitContactForm,
+    UnitFilterForm,
+    UnitForm,
+    UnitHeadForm,
+)
 from .home import home_sections, reminder_messages
 from .models import Block, Unit
 
@@ -64,17 +71,30 @@ def remind_now(request):
 
 @login_required
 def unit_list(request):
+    """The directory as it was on a day (today unless asked): the units that existed then, with
+    the parent they had then; optionally the closed ones too, with their dates."""
     form = UnitFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    filters = {}
+    if form.is_bound:
+        form.is_valid()  # the fields typed right still filter; a wrong date shows its error
+        filters = form.cleaned_data
+    day = filters.get("on") or timezone.localdate()
     units = selectors.unit_list(
         q=filters.get("q") or "",
         block=filters.get("block"),
         include_inactive=bool(filters.get("inactive")),
+        on=day,
     )
     page = Paginator(units, PAGE_SIZE).get_page(request.GET.get("page"))
+    parents = selectors.parent_units_on([unit.pk for unit in page], day)
+    for unit in page:
+        unit.parent_on_day = parents.get(unit.pk)
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode(), "blocks": selectors.block_list_with_counts()}
+    context = {
+        "form": form, "page": page, "query": query.urlencode(), "blocks": selectors.block_list_with_counts(),
+        "day": day, "is_today": day == timezone.localdate(),
+    }
     template = "units/_unit_table.html" if request.htmx and request.htmx.target == "unit-table" else "units/unit_list.html"
     return render(request, template, context)
 
@@ -83,13 +103,36 @@ def unit_list(request):
 def unit_detail(request, pk: int):
     unit = _get_unit_for_user(request, pk)
     unit = selectors.unit_detail(pk=unit.pk)
+    can_manage = request.user.has_perm("units.manage_units")
     context = {
         "unit": unit,
+        "lineage": selectors.unit_lineage(unit),
         "can_edit": request.user.has_perm("units.edit_unit_contact", unit),
-        "can_manage": request.user.has_perm("units.manage_units"),
-        "events": audit_events_for(unit)[:20] if request.user.has_perm("units.manage_units") else [],
+        "can_manage": can_manage,
+        "events": audit_events_for(unit)[:20] if can_manage else [],
     }
+    if can_manage and unit.is_closed:
+        members = selectors.unit_active_members(unit)
+        successors = selectors.unit_successors(unit)
+        if members:
+            context["transfer_form"] = MembersTransferForm(members=members, successors=successors)
     return render(request, "units/unit_detail.html", context)
+
+
+@login_required
+@require_POST
+def unit_members_transfer(request, pk: int):
+    """Staff move the users of a closed unit to one of its successors, or lock their logins."""
+    _require(request, "units.manage_units")
+    unit = _get_unit_for_user(request, pk, write=True)
+    form = MembersTransferForm(
+        request.POST, members=selectors.unit_active_members(unit), successors=selectors.unit_successors(unit)
+    )
+    if not form.is_valid():
+        messages.error(request, "Lựa chọn không hợp lệ: hãy tải lại trang và chọn lại.")
+    else:
+        attempt(request, lambda: services.unit_members_transfer(actor=request.user, unit=unit, moves=form.moves()), lambda text: text)
+    return redirect("units:detail", pk=unit.pk)
 
 
 @login_required
@@ -133,38 +176,75 @@ def unit_head_appoint(request, pk: int):
     return render(request, "units/unit_form.html", {"form": form, "unit": unit, "title": f"Người đứng đầu mới: {unit.name}"})
 
 
+def _import_page(request, files, *, columns: list[str], required: set[str] | None, service, template: str, success_url: str, extra=None):
+    """An import page: the upload form, then every error of a refused file with its row and
+    column (nothing written), or the service's result as a message. `files` is the view's
+    request.FILES, read by the view itself, whose @accepts_files sets the size it takes."""
+    form = ImportFileForm(request.POST or None, files or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            table = read_table(upload.read(), upload.name, columns, required=required)
+            result = service(table=table, actor=request.user)
+        except ImportRejected as exc:
+            errors = exc.errors
+        else:
+            messages.success(request, f"Đã nhập tệp {upload.name}: {result}")
+            return redirect(success_url)
+    context = {"form": form, "errors": errors, "columns": columns, **(extra or {})}
+    return render(request, template, context, status=400 if errors else 200)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 @accepts_files(IMPORT)
 def units_import(request):
     _require(request, "units.manage_units")
-    form = ImportFileForm(request.POST or None, request.FILES or None)
-    errors, result = [], None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            table = read_table(upload.read(), upload.name, services.UNIT_COLUMNS)
-            result = services.units_import(table=table, actor=request.user)
-        except ImportRejected as exc:
-            errors = exc.errors
-        else:
-            messages.success(request, f"Đã nhập tệp {upload.name}: {result}")
-            return redirect("units:list")
-    context = {"form": form, "errors": errors, "columns": services.UNIT_COLUMNS}
-    return render(request, "units/unit_import.html", context, status=400 if errors else 200)
+    return _import_page(
+        request, request.FILES, columns=services.UNIT_IMPORT_COLUMNS, required=set(services.UNIT_COLUMNS), service=services.units_import,
+        template="units/unit_import.html", success_url="units:list",
+        extra={"columns": services.UNIT_COLUMNS, "dated_columns": services.UNIT_DATED_COLUMNS},
+    )
 
 
 @login_required
 def units_export(request):
     _require(request, "units.manage_units")
-    rows = selectors.units_export_rows()
+    columns, rows = selectors.units_export_table()
     if request.GET.get("format") == "xlsx":
         return download(
-            write_xlsx({"Đơn vị": (services.UNIT_COLUMNS, rows)}),
+            write_xlsx({"Đơn vị": (columns, rows)}),
             filename="don-vi.xlsx",
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-    return download(write_csv(services.UNIT_COLUMNS, rows), filename="don-vi.csv", content_type="text/csv; charset=utf-8")
+    return download(write_csv(columns, rows), filename="don-vi.csv", content_type="text/csv; charset=utf-8")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@accepts_files(IMPORT)
+def lineage_import(request):
+    """Staff upload the reorganisations of a legal act (merges, splits, renames, parent moves)."""
+    _require(request, "units.manage_units")
+    return _import_page(
+        request, request.FILES, columns=lineage.LINEAGE_COLUMNS, required=None, service=lineage.lineage_import,
+        template="units/lineage_import.html", success_url="units:lineage_import",
+        extra={"events": selectors.reorganisation_list(), "kind_words": lineage.KIND_WORDS, "kind_labels": lineage.KIND_LABELS},
+    )
+
+
+@login_required
+def lineage_export(request):
+    _require(request, "units.manage_units")
+    rows = selectors.lineage_export_rows()
+    if request.GET.get("format") == "xlsx":
+        return download(
+            write_xlsx({"Sắp xếp đơn vị": (lineage.LINEAGE_COLUMNS, rows)}),
+            filename="sap-xep-don-vi.xlsx",
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    return download(write_csv(lineage.LINEAGE_COLUMNS, rows), filename="sap-xep-don-vi.csv", content_type="text/csv; charset=utf-8")
 
 
 @login_required

@@ -47,7 +47,7 @@ class Assessment(models.Model):
     class Meta:
         verbose_name = "phiếu đánh giá"
         verbose_name_plural = "phiếu đánh giá"
-        ordering = ["period", "unit__block__order", "unit__code"]
+        ordering = ["period", "framework__block__order", "unit__code"]
         constraints = [models.UniqueConstraint(fields=["period", "unit"], name="assessment_one_per_unit_and_period")]
         # A unit's rank is the number of its block's assessments with a higher index, plus one.
         indexes = [models.Index(fields=["framework", "total_index"], name="assessment_rank")]

@@ -15,8 +15,10 @@ from .framework import (
 )
 from .results import *  # noqa: F403
 from .results import __all__ as _results_all
+from .roster import *  # noqa: F403
+from .roster import __all__ as _roster_all
 
 __all__ = [
     "FRAMEWORK_COLUMNS", "FrameworkTree", "criteria_tree_for_framework", "framework_export_rows", "framework_for",
-    "framework_trees_for_period", "period_list", "phase_events", *_assessment_all, *_results_all,
+    "framework_trees_for_period", "period_list", "phase_events", *_assessment_all, *_results_all, *_roster_all,
 ]

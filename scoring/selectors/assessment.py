@@ -333,7 +333,7 @@ def appraisal_queue_lines(period: Period, user) -> list[QueueItem]:
 
 def queue_attach(items: list[QueueItem]) -> list[QueueItem]:
     """Give the lines their assessment (with unit and block), in one query."""
-    assessments = Assessment.objects.select_related("unit", "unit__block", "period").in_bulk({i.assessment_id for i in items})
+    assessments = Assessment.objects.select_related("unit", "framework__block", "period").in_bulk({i.assessment_id for i in items})
     for item in items:
         item.assessment = assessments[item.assessment_id]
     return items
@@ -382,7 +382,7 @@ def appraisal_progress(period: Period) -> tuple[list[ProgressLine], list[Progres
                 line.total += row["total"]
                 line.done += row["done"]
         members.append(line)
-    assessments = Assessment.objects.filter(period=period).select_related("unit", "unit__block", "framework__block").in_bulk()
+    assessments = Assessment.objects.filter(period=period).select_related("unit", "framework__block").in_bulk()
     units: dict[int, ProgressLine] = {}
     for row in counts:
         assessment = assessments[row["assessment_id"]]
@@ -395,11 +395,12 @@ def appraisal_progress(period: Period) -> tuple[list[ProgressLine], list[Progres
 
 
 def remediation_findings(assessment: Assessment):
-    """Shortcomings the previous year's inspections found at the unit, with their remediation
-    status: what the remediation sub-criterion (kết quả khắc phục tồn tại, hạn chế) scores."""
-    from inspections.selectors import tracker_findings
+    """Shortcomings the previous year's inspections found at the unit, and those of that year
+    handed to it after a reorganisation, with their remediation status: what the remediation
+    sub-criterion (kết quả khắc phục tồn tại, hạn chế) scores."""
+    from inspections.selectors import remediation_findings_for_unit
 
-    return list(tracker_findings(unit=assessment.unit).filter(visit__plan__year=assessment.period.year - 1))
+    return remediation_findings_for_unit(unit=assessment.unit, year=assessment.period.year - 1)
 
 
 __all__ = [

@@ -15,12 +15,11 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from units.models import Unit
-
-from ..models import Approval, Assessment, ConflictDeclaration, Framework, Kind, Period, Phase, Score
+from ..models import Approval, Assessment, ConflictDeclaration, Framework, Kind, Period, Phase, RosterEntry, Score
 from .assessment import APPRAISED_KINDS, appraisal_progress
 from .framework import framework_trees_for_period
 from .results import heads_by_unit
+from .roster import year_start
 
 DETAILS = 12  # lines of detail an item lists; the linked page has them all
 
@@ -110,42 +109,60 @@ def _deadline_item(period: Period, phase: Phase) -> ReadinessItem | None:
 # --- The items ------------------------------------------------------------------------------------
 
 
-def _frameworks_items(period: Period) -> list[ReadinessItem]:
-    """A block with active units and no framework gets no assessments. It blocks when the block
-    was assessed the year before (a framework deleted by mistake leaves its units out); a block
-    the province never assessed (before 2025 the districts assessed their communes) is said only."""
+def _roster_items(period: Period) -> list[ReadinessItem]:
+    """Opening creates one assessment per roster entry, in its block's framework: the roster must
+    hold units, each in a block that has a framework (a unit of a block without one gets no
+    assessment: staff pass it with a reason when the province does not assess that block this
+    year, as before 2025 the districts assessed their communes), none closed before the year."""
     framework_blocks = set(Framework.objects.filter(period=period).values_list("block_id", flat=True))
     previous = Period.objects.filter(year__lt=period.year).order_by("-year").first()
     assessed_before = set(Framework.objects.filter(period=previous).values_list("block_id", flat=True)) if previous else set()
-    missing: dict[tuple[bool, str], int] = {}
-    for block_name, block_id in Unit.objects.filter(active=True).values_list("block__name", "block_id"):
+    start = year_start(period)
+    entries = RosterEntry.objects.filter(period=period).order_by("block__order", "block__code", "unit__code")
+    missing: dict[tuple[int, str], int] = {}
+    closed: list[str] = []
+    total = 0
+    for block_id, block_name, unit_name, valid_to in entries.values_list("block_id", "block__name", "unit__name", "unit__valid_to"):
+        total += 1
         if block_id not in framework_blocks:
-            key = (block_id in assessed_before, block_name)
-            missing[key] = missing.get(key, 0) + 1
+            missing[(block_id, block_name)] = missing.get((block_id, block_name), 0) + 1
+        if valid_to is not None and valid_to < start:
+            closed.append(f"{unit_name} (hoạt động đến ngày {valid_to:%d/%m/%Y})")
+    roster_link = reverse("scoring:roster", args=[period.year])
+    without = [
+        f"{name}: {count} đơn vị sẽ không có phiếu đánh giá" + (f" (khối đã được đánh giá năm {previous.year})" if block_id in assessed_before else "")
+        for (block_id, name), count in missing.items()
+    ]
     broken = [tree for tree in framework_trees_for_period(period) if tree.problems]
-    link = reverse("scoring:period_detail", args=[period.year]) + "#frameworks"
-
-    def lines(before: bool) -> list[str]:
-        return [f"{name}: {count} đơn vị sẽ không có phiếu đánh giá" for (was, name), count in sorted(missing.items()) if was == before]
-
     return [
         ReadinessItem(
-            "frameworks_missing",
-            f"Khối đã được đánh giá năm {previous.year} nhưng năm nay chưa có bộ chỉ số" if previous else "Khối đã được đánh giá năm trước nhưng năm nay chưa có bộ chỉ số",
-            len(lines(True)),
+            "roster_empty",
+            "Danh sách đơn vị được đánh giá còn trống",
+            0 if total else 1,
             blocking=True,
-            details=lines(True),
-            link=link,
+            overridable=False,
+            details=[] if total else ["Hãy thêm các đơn vị được đánh giá năm nay trước khi mở tự đánh giá."],
+            link=roster_link,
+            link_label="Danh sách đơn vị được đánh giá",
+        ),
+        ReadinessItem(
+            "roster_without_framework",
+            "Đơn vị trong danh sách được đánh giá thuộc khối chưa có bộ chỉ số",
+            sum(missing.values()),
+            blocking=True,
+            details=_more(without, len(without)),
+            link=reverse("scoring:period_detail", args=[period.year]) + "#frameworks",
             link_label="Thêm bộ chỉ số",
         ),
         ReadinessItem(
-            "blocks_not_assessed",
-            "Khối có đơn vị đang hoạt động nhưng không có bộ chỉ số (đơn vị của khối không được đánh giá năm nay)",
-            len(lines(False)),
-            blocking=False,
-            details=lines(False),
-            link=link,
-            link_label="Thêm bộ chỉ số",
+            "roster_closed",
+            f"Đơn vị trong danh sách đã ngừng hoạt động trước năm {period.year}",
+            len(closed),
+            blocking=True,
+            overridable=False,
+            details=_more(closed, len(closed)),
+            link=roster_link,
+            link_label="Bỏ khỏi danh sách",
         ),
         ReadinessItem(
             "frameworks_inconsistent",
@@ -316,7 +333,7 @@ def period_readiness(period: Period) -> Readiness | None:
     title = f"Trước khi chuyển sang giai đoạn {to_phase.label}"
     phase = Phase(period.phase)
     if phase == Phase.DRAFT:
-        items = _frameworks_items(period)
+        items = _roster_items(period)
     elif phase == Phase.SELF_ASSESSMENT:
         items = [unsubmitted_item(period)]
     elif phase == Phase.APPRAISAL:

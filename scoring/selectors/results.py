@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import F, Q, QuerySet, Window
-from django.db.models.functions import Rank
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models.functions import Coalesce, Rank
 
 from units.models import Block, Unit, UnitHead
 from units.text import search_text
@@ -110,7 +110,18 @@ def results_published(period: Period) -> bool:
     every dashboard and document panel."""
     if period.phase != Phase.APPROVED:
         return False
+    known = getattr(period, "has_active_approval", None)  # read with the period by `with_publication`
+    if known is not None:
+        return known
     return Approval.objects.filter(period=period, voided_at__isnull=True).exists()
+
+
+def with_publication(periods: QuerySet[Period]) -> QuerySet[Period]:
+    """The periods, each read with whether it has an active approval, so that `results_published`
+    (and so `scope.results_visible`) answers for each of them without a query of its own: pages
+    that go through every year of a unit's history."""
+    active = Approval.objects.filter(period=OuterRef("pk"), voided_at__isnull=True)
+    return periods.annotate(has_active_approval=Exists(active))
 
 
 def stored_totals(assessment: Assessment) -> Totals:
@@ -132,22 +143,25 @@ class RankedLine:
     rank: int
 
 
-def _assessments(period: Period, block: Block | None):
-    # The block is the framework's: the one the unit was scored in that year, even if it has
-    # moved since.
+def _assessments(period: Period, block: Block | None, block_ids=None):
+    # The block is the framework's: the one the unit was scored in that year (its roster entry's
+    # block), even if it has moved since.
     assessments = Assessment.objects.filter(period=period)
     if block is not None:
         assessments = assessments.filter(framework__block=block)
+    if block_ids is not None:
+        assessments = assessments.filter(framework__block_id__in=list(block_ids))
     return assessments.order_by()
 
 
-def ranked_lines(period: Period, *, block: Block | None = None) -> QuerySet:
-    """Every assessment of the period (or of one block) in ranking order — block order, block
-    code, rank, unit code — as a lazy query of `RankedLine`s: the database ranks on the stored
-    indexes (competition ranking, 1, 2, 2, 4, on the index at two decimals), so a page of a
-    block of thousands reads only its own rows (slice it, or hand it to a Paginator)."""
+def ranked_lines(period: Period, *, block: Block | None = None, block_ids=None) -> QuerySet:
+    """Every assessment of the period (or of one block, or of the given blocks) in ranking order
+    — block order, block code, rank, unit code — as a lazy query of `RankedLine`s: the database
+    ranks on the stored indexes (competition ranking, 1, 2, 2, 4, on the index at two decimals),
+    so a page of a block of thousands reads only its own rows (slice it, or hand it to a
+    Paginator). A block is ranked on its own, so leaving blocks out changes no rank."""
     return (
-        _assessments(period, block)
+        _assessments(period, block, block_ids)
         .annotate(rank=Window(Rank(), partition_by=[F("framework_id")], order_by=F("total_index").desc()))
         .order_by("framework__block__order", "framework__block__code", "-total_index", "unit__code")
         .values_list("pk", "framework__block_id", "unit_id", "rank")
@@ -220,7 +234,9 @@ def ranking_rows(period: Period, lines: list[RankedLine], *, provisional: bool |
     return rows
 
 
-def ranking_for_period(period: Period, *, block: Block | None = None, provisional: bool | None = None) -> list[RankingRow]:
+def ranking_for_period(
+    period: Period, *, block: Block | None = None, block_ids=None, provisional: bool | None = None
+) -> list[RankingRow]:
     """Every assessed unit of the period (or of one block) with its score, index, rank in its
     block, classification and head rating; rows by block order, block code, rank, unit code.
 
@@ -228,7 +244,21 @@ def ranking_for_period(period: Period, *, block: Block | None = None, provisiona
     latest stage each score has reached (final, else appraised, else self). Pass `provisional`
     when the caller already knows, to save the publication check. Reads the totals stored on
     each assessment, so it costs one row per unit, not one per score."""
-    return ranking_rows(period, lines_of(ranked_lines(period, block=block)), provisional=provisional)
+    return ranking_rows(period, lines_of(ranked_lines(period, block=block, block_ids=block_ids)), provisional=provisional)
+
+
+def decision_block_ids(period: Period) -> set[int] | None:
+    """The blocks the province's decision approves (`Period.decision_blocks`), or None when none
+    is chosen: then it approves every block of the period. Before 2025 each district approved
+    its own communes' index, so Hà Tĩnh's QĐ 519/QĐ-UBND left the communes' block out."""
+    return set(period.decision_blocks.values_list("pk", flat=True)) or None
+
+
+def decision_ranking(period: Period, *, provisional: bool | None = None) -> list[RankingRow]:
+    """The ranking of the blocks the decision covers: what the decision's appendices, the public
+    results and the ranking file for the emulation review (thi đua, khen thưởng) carry. The
+    internal ranking pages show every block."""
+    return ranking_for_period(period, block_ids=decision_block_ids(period), provisional=provisional)
 
 
 def ranking_row(assessment: Assessment, *, provisional: bool | None = None) -> RankingRow:
@@ -418,15 +448,69 @@ class TrendPoint:
 
 
 def unit_trend(unit: Unit, periods: list[Period]) -> list[TrendPoint]:
-    """The unit's index and rank in each of the given (published) periods, oldest first: its
-    stored index and a count of the higher ones in its block, a few queries per period."""
-    points = []
-    assessments = Assessment.objects.filter(unit=unit, period__in=periods).select_related("period", "framework")
-    for assessment in sorted(assessments, key=lambda a: a.period.year):
-        period = assessment.period
-        row = ranking_row(assessment, provisional=False)
-        points.append(TrendPoint(period.year, row.index, row.rank, block_size(assessment), row.classification))
-    return points
+    """The unit's index and rank in each of the given (published) periods, oldest first."""
+    return [TrendPoint(r.year, r.index, r.rank, r.of, r.classification) for r in past_results([unit.pk], periods)]
+
+
+@dataclass(frozen=True)
+class PastResult:
+    """One unit's result of one year as it stands: its stored index, its rank in the block it
+    was assessed in that year (its framework's block, even if it has moved since), the block's
+    number of units, and the classification by that year's bands."""
+
+    period: Period
+    unit_id: int
+    block: Block
+    index: Decimal
+    rank: int
+    of: int
+    classification: str
+
+    @property
+    def year(self) -> int:
+        return self.period.year
+
+    @property
+    def rank_words(self) -> str:
+        """'hạng 3/12 khối UBND xã, phường, thị trấn'."""
+        name = self.block.name
+        block = name[0].lower() + name[1:] if name.lower().startswith("khối") else f"khối {name}"
+        return f"hạng {self.rank}/{self.of} {block}"
+
+
+def _block_count(**condition) -> Coalesce:
+    """The number of the outer assessment's block's assessments that year (those of its
+    framework) meeting `condition`, as a subquery (the `assessment_rank` index answers it)."""
+    peers = (
+        Assessment.objects.filter(framework_id=OuterRef("framework_id"), **condition)
+        .order_by().values("framework_id").annotate(n=Count("pk")).values("n")
+    )
+    return Coalesce(Subquery(peers), 0)
+
+
+def past_results(unit_ids, periods: list[Period]) -> list[PastResult]:
+    """The result of each given unit in each given period it was assessed in, oldest first, in
+    one query whatever the number of units and periods. The rank is `ranking_row`'s (one more
+    than the number of the block's assessments with a higher index: the ranking's competition
+    rank) and the size `block_size`'s. Which periods a user may read is the caller's question
+    (`scope.results_visible`)."""
+    by_pk = {period.pk: period for period in periods}
+    if not by_pk:
+        return []
+    assessments = (
+        Assessment.objects.filter(unit_id__in=list(unit_ids), period_id__in=list(by_pk))
+        .annotate(higher=_block_count(total_index__gt=OuterRef("total_index")), size=_block_count())
+        .select_related("framework__block")
+        .order_by()
+    )
+    results = []
+    for assessment in assessments:
+        period = by_pk[assessment.period_id]
+        index = assessment.total_index
+        results.append(
+            PastResult(period, assessment.unit_id, assessment.framework.block, index, assessment.higher + 1, assessment.size, period.classify(index))
+        )
+    return sorted(results, key=lambda r: (r.year, r.unit_id))
 
 
 @dataclass
@@ -450,8 +534,8 @@ def previous_published_period(period: Period) -> Period | None:
 
 
 __all__ = [
-    "Move", "Shortcoming", "TrendPoint", "movers", "previous_published_period", "unit_shortcomings", "unit_trend",
+    "Move", "PastResult", "Shortcoming", "TrendPoint", "movers", "past_results", "with_publication", "previous_published_period", "unit_shortcomings", "unit_trend",
     "BANDS", "BlockSummary", "FieldHeading", "RankingRow", "approval_for_period", "field_headings", "group_by_block",
-    "published_periods", "ranking_for_period", "results_published", "scores_hash",
+    "published_periods", "ranking_for_period", "results_published", "scores_hash", "decision_block_ids", "decision_ranking",
     "RankedLine", "block_field_averages", "block_leader", "unit_ranking_row", "block_size", "lines_of", "ranked_lines", "ranked_position", "ranking_row", "ranking_rows", "stored_totals",
 ]

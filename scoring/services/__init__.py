@@ -57,6 +57,7 @@ from .framework import (
 )
 from .imports import SCORE_COLUMNS, SCORE_REQUIRED, STAGES, ScoreImportResult, scores_import
 from .reminders import reminders_send
+from .roster import roster_add, roster_copy, roster_fill, roster_move, roster_remove
 from .results import (
     STALE_REASON,
     approval_record,
@@ -77,6 +78,7 @@ __all__ = [
     "assessments_open_for_period", "assignment_create", "assignment_delete", "conflict_declare",
     "criterion_create", "criterion_delete", "criterion_move", "criterion_update", "evidence_add", "evidence_delete", "explanation_window_refusal", "RowChange", "SHEET_STAGES", "SheetRefused", "row_refusal", "scores_save_sheet", "self_window_refusal", "validate_appraisal", "validate_final", "validate_self", "validate_survey",
     "framework_create", "framework_delete", "framework_import", "period_advance", "period_clone", "period_create",
-    "period_move", "period_reopen", "period_update", "reminders_send", "score_return_to_appraiser",
+    "period_move", "period_reopen", "period_update", "reminders_send",
+    "roster_add", "roster_copy", "roster_fill", "roster_move", "roster_remove", "score_return_to_appraiser",
     "score_set_appraisal", "score_set_explanation", "score_set_final", "score_set_self", "scores_import", "vn_score",
 ]

@@ -11,9 +11,16 @@ exporting database only as a name inside the archive.
 
 Layout:
     manifest.json          format, versions, counts, SHA-256 and size of every other member
-    directory/*.json       blocks, units (+ heads serving that year), users the period refers to
-    data/*.json            the period's rows, each {"key": ..., "fields": {...}}
+    directory/*.json       blocks, units (+ heads serving that year), users the period refers to,
+                           and the units' lineage: their dates and statistics code, their parent
+                           history, the reorganisations and links among the archived units
+    data/*.json            the period's rows, each {"key": ..., "fields": {...}}: the period (with
+                           the blocks its decision covers), its roster, frameworks, assessments, ...
     files/...              the evidence files (PDFs of generated documents are not included)
+
+Format versions: 1 had no roster, no decision blocks and no lineage; such an archive still loads,
+its roster rebuilt from its assessments (each unit in its framework's block), as the migration
+that introduced rosters did.
 """
 
 import datetime
@@ -34,14 +41,14 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, models, transaction
 from django.db.migrations.loader import MigrationLoader
-from django.db.models import CharField, Q
+from django.db.models import CharField, F, Q
 from django.db.models.functions import Cast
 from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.services import audit_log
 from reports.models import GeneratedDocument
-from units.models import Block, Unit, UnitHead
+from units.models import Block, LineageLink, Reorganisation, Unit, UnitHead, UnitParent
 
 from ..models import (
     AppraisalAssignment,
@@ -54,6 +61,7 @@ from ..models import (
     HeadRatingOverride,
     Period,
     ReminderLog,
+    RosterEntry,
     Score,
 )
 from .errors import ScoringError
@@ -62,7 +70,8 @@ from .totals import assessment_totals_refresh
 __all__ = ["FORMAT", "FORMAT_VERSION", "ArchiveError", "period_export", "period_import", "read_manifest"]
 
 FORMAT = "cchc-period-archive"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 MANIFEST = "manifest.json"
 SCHEMA_APPS = ("contenttypes", "auth", "units", "scoring", "audit", "reports")
 BATCH = 500
@@ -72,6 +81,7 @@ User = get_user_model()
 # Members in the order they are loaded: a row may refer only to rows of earlier members.
 DATA_MEMBERS = [
     ("data/period.json", Period),
+    ("data/roster.json", RosterEntry),
     ("data/frameworks.json", Framework),
     ("data/criteria.json", Criterion),
     ("data/assessments.json", Assessment),
@@ -90,9 +100,22 @@ DIRECTORY_MEMBERS = {
     "units": "directory/units.json",
     "unit_heads": "directory/unit_heads.json",
     "users": "directory/users.json",
+    "reorganisations": "directory/reorganisations.json",
+    "lineage_links": "directory/lineage_links.json",
+    "unit_parents": "directory/unit_parents.json",
+}
+# Members an archive of an older format version does not have.
+MEMBERS_SINCE = {
+    "data/roster.json": 2,
+    "directory/reorganisations.json": 2,
+    "directory/lineage_links.json": 2,
+    "directory/unit_parents.json": 2,
 }
 BLOCK_FIELDS = ["name", "order", "active"]
-UNIT_FIELDS = ["name", "short_name", "block", "parent", "active"]
+UNIT_FIELDS = ["name", "short_name", "block", "parent", "active", "stat_code", "valid_from", "valid_to"]
+REORGANISATION_FIELDS = ["effective_date", "legal_basis", "note", "created_at"]
+LINK_FIELDS = ["event", "kind", "predecessor", "successor"]
+UNIT_PARENT_FIELDS = ["unit", "parent", "valid_from", "valid_to", "event"]
 HEAD_FIELDS = ["unit", "full_name", "title", "start_date", "end_date"]
 USER_FIELDS = ["full_name", "title", "unit"]
 DOCUMENTS_NOTE = (
@@ -203,6 +226,8 @@ class _Exporter:
         self.keys[Criterion] = {c.pk: [self.keys[Framework][c.framework_id], c.code] for c in criteria}
         assessments = list(Assessment.objects.filter(period=period).select_related("unit").order_by("unit__code"))
         self.keys[Assessment] = {a.pk: a.unit.code for a in assessments}
+        roster = list(RosterEntry.objects.filter(period=period).select_related("unit").order_by("unit__code"))
+        self.keys[RosterEntry] = {e.pk: e.unit.code for e in roster}
         scores = list(Score.objects.filter(assessment__period=period).order_by("assessment_id", "criterion_id"))
         self.keys[Score] = {s.pk: [self.keys[Assessment][s.assessment_id], self.keys[Criterion][s.criterion_id][1]] for s in scores}
         overrides = list(HeadRatingOverride.objects.filter(assessment__period=period).order_by("id"))
@@ -220,7 +245,8 @@ class _Exporter:
         events = self._history()
 
         rows = {
-            Period: [self.row(period, period.year)],
+            Period: [self._period_row()],
+            RosterEntry: [self.row(e, self.keys[RosterEntry][e.pk]) for e in roster],
             Framework: [self.row(f, self.keys[Framework][f.pk]) for f in frameworks],
             Criterion: [self.row(c, self.keys[Criterion][c.pk]) for c in criteria],
             Assessment: [self.row(a, self.keys[Assessment][a.pk]) for a in assessments],
@@ -240,6 +266,11 @@ class _Exporter:
     def add(self, member: str, rows: list, label: str) -> None:
         self.rows[member] = rows
         self.counts[label] = len(rows)
+
+    def _period_row(self) -> dict:
+        row = self.row(self.period, self.period.year)
+        row["fields"]["decision_blocks"] = [self.ref(Block, pk) for pk in self.period.decision_blocks.order_by("code").values_list("pk", flat=True)]
+        return row
 
     def _documents(self, assessments):
         period_type = ContentType.objects.get_for_model(Period)
@@ -304,17 +335,39 @@ class _Exporter:
         units: dict[int, Unit] = {}
         pending = set(self.referenced[Unit])
         while pending:
+            # Parents, today's and those of the units' parent history, come along: a row may
+            # refer only to units of the archive.
             found = list(Unit.objects.filter(pk__in=pending))
             units.update({u.pk: u for u in found})
-            pending = {u.parent_id for u in found if u.parent_id and u.parent_id not in units}
+            earlier = set(UnitParent.objects.filter(unit__in=found).values_list("parent_id", flat=True))
+            pending = ({u.parent_id for u in found if u.parent_id} | earlier) - set(units)
         self.referenced[Block].update(u.block_id for u in units.values())
         blocks = list(Block.objects.filter(pk__in=self.referenced[Block]).order_by("code"))
         heads = list(UnitHead.objects.serving_in_year(self.period.year).filter(unit_id__in=list(units)).order_by("unit__code", "id"))
+        parents = list(UnitParent.objects.filter(unit_id__in=list(units)).select_related("unit").order_by("unit__code", F("valid_from").asc(nulls_first=True), "id"))
+        # The links among the archived units (a dissolution has no successor), and their events.
+        links = list(
+            LineageLink.objects.filter(predecessor_id__in=list(units))
+            .filter(Q(successor__isnull=True) | Q(successor_id__in=list(units)))
+            .select_related("event", "predecessor", "successor")
+            .order_by("event__effective_date", "event__key", "predecessor__code", "successor__code")
+        )
+        event_ids = {link.event_id for link in links} | {p.event_id for p in parents if p.event_id}
+        events = list(Reorganisation.objects.filter(pk__in=event_ids).order_by("effective_date", "key"))
+        self.keys[Reorganisation] = {e.pk: e.key for e in events}
         directory = {
             "blocks": [self.row(b, b.code, only=BLOCK_FIELDS) for b in blocks],
             "units": [self.row(u, u.code, only=UNIT_FIELDS) for u in sorted(units.values(), key=lambda u: u.code)],
             "unit_heads": [self.row(h, h.pk, only=HEAD_FIELDS) for h in heads],
             "users": [self.row(u, u.username, only=USER_FIELDS) for u in users],
+            "reorganisations": [self.row(e, e.key, only=REORGANISATION_FIELDS) for e in events],
+            "lineage_links": [
+                self.row(link, [link.event.key, link.predecessor.code, link.successor.code if link.successor_id else None], only=LINK_FIELDS)
+                for link in links
+            ],
+            "unit_parents": [
+                self.row(p, [p.unit.code, units[p.parent_id].code, _plain(p.valid_from)], only=UNIT_PARENT_FIELDS) for p in parents
+            ],
         }
         for name, rows in directory.items():
             self.add(DIRECTORY_MEMBERS[name], rows, f"directory.{name}")
@@ -387,15 +440,16 @@ def read_manifest(data: bytes) -> tuple[dict, dict[str, bytes]]:
         raise ArchiveError(f"Tệp lưu trữ bị hỏng hoặc không phải tệp ZIP ({exc}).") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise ArchiveError("Tệp không phải là bản lưu trữ kỳ đánh giá của ứng dụng Chỉ số CCHC.")
-    if manifest.get("format_version") != FORMAT_VERSION:
+    if manifest.get("format_version") not in READABLE_VERSIONS:
+        readable = ", ".join(str(v) for v in READABLE_VERSIONS)
         raise ArchiveError(
-            f"Bản lưu trữ có định dạng phiên bản {manifest.get('format_version')}, ứng dụng này chỉ đọc phiên bản {FORMAT_VERSION}."
+            f"Bản lưu trữ có định dạng phiên bản {manifest.get('format_version')}, ứng dụng này chỉ đọc các phiên bản {readable}."
         )
     _check_schema(manifest.get("migrations") or {})
     listed = manifest.get("members")
     if not isinstance(listed, dict) or not all(isinstance(v, dict) for v in listed.values()):
         raise ArchiveError("manifest.json không đúng cấu trúc.")
-    expected = {m for m, _ in DATA_MEMBERS} | set(DIRECTORY_MEMBERS.values())
+    expected = set(members_of_version(manifest["format_version"]))
     if names - {MANIFEST} != set(listed) or not expected <= set(listed):
         raise ArchiveError("Danh sách tệp trong bản lưu trữ không khớp với manifest.json: bản lưu trữ đã bị sửa hoặc thiếu tệp.")
     members = {}
@@ -414,6 +468,12 @@ def read_manifest(data: bytes) -> tuple[dict, dict[str, bytes]]:
     return manifest, members
 
 
+def members_of_version(version: int) -> list[str]:
+    """The data and directory members an archive of that format version holds."""
+    names = [m for m, _ in DATA_MEMBERS] + list(DIRECTORY_MEMBERS.values())
+    return [name for name in names if MEMBERS_SINCE.get(name, 1) <= version]
+
+
 def _check_schema(heads: dict) -> None:
     # An archive written by a newer schema may hold fields this code does not have; loading it
     # would silently drop them. An older one is fine: missing fields take their defaults.
@@ -428,13 +488,16 @@ def _check_schema(heads: dict) -> None:
 
 
 class _Importer:
-    def __init__(self, members: dict[str, bytes], saved_files: list[str]):
+    def __init__(self, members: dict[str, bytes], saved_files: list[str], version: int = FORMAT_VERSION):
         self.members = members
         self.saved_files = saved_files
+        self.version = version
         self.objects: dict[tuple[str, str], models.Model] = {}
         self.created = defaultdict(int)
 
     def rows(self, member: str) -> list[dict]:
+        if member not in self.members and member not in members_of_version(self.version):
+            return []  # a member that archives of this (older) format version do not have
         try:
             rows = json.loads(self.members[member])
         except ValueError:
@@ -555,6 +618,38 @@ class _Importer:
                 self.created["units.user"] += 1
             self.register(User, row["key"], user)
 
+        self.lineage(created_units)
+
+    def lineage(self, created_units: set[str]) -> None:
+        """Reorganisations matched by key and created when missing; the links of the events this
+        import creates, and the parent history of the units it creates: an existing row's
+        lineage is that database's own record, as its heads are."""
+        events = self.rows(DIRECTORY_MEMBERS["reorganisations"])
+        existing = {e.key: e for e in Reorganisation.objects.filter(key__in=[r["key"] for r in events])}
+        created_events: set[str] = set()
+        for row in events:
+            event = existing.get(row["key"])
+            if event is None:
+                event = self.build(Reorganisation, row)
+                event.key = row["key"]
+                event.save()
+                if "created_at" in row["fields"]:
+                    event.created_at = Reorganisation._meta.get_field("created_at").to_python(row["fields"]["created_at"])
+                    Reorganisation.objects.filter(pk=event.pk).update(created_at=event.created_at)
+                created_events.add(event.key)
+                self.created["units.reorganisation"] += 1
+            self.register(Reorganisation, row["key"], event)
+        links = [
+            self.build(LineageLink, r)
+            for r in self.rows(DIRECTORY_MEMBERS["lineage_links"])
+            if isinstance(r["key"], list) and r["key"] and r["key"][0] in created_events
+        ]
+        LineageLink.objects.bulk_create(links)
+        self.created["units.lineagelink"] += len(links)
+        parents = [self.build(UnitParent, r) for r in self.rows(DIRECTORY_MEMBERS["unit_parents"]) if r["fields"].get("unit") in created_units]
+        UnitParent.objects.bulk_create(parents)
+        self.created["units.unitparent"] += len(parents)
+
     # -- the period --
 
     def period(self) -> Period:
@@ -568,8 +663,21 @@ class _Importer:
                 f"Đã có kỳ đánh giá năm {year} trong cơ sở dữ liệu; không nhập đè. "
                 "Muốn khôi phục năm này, hãy xóa kỳ đánh giá hiện có (sau khi xuất lưu trữ nó) rồi nhập lại."
             )
-        self.insert(Period, [(row, self.build(Period, row))])
-        return self.get(Period, year)
+        self.insert(Period, [(row, self.build(Period, row, skip=("decision_blocks",)))])
+        period = self.get(Period, year)
+        period.decision_blocks.set([self.get(Block, code) for code in row["fields"].get("decision_blocks") or []])
+        return period
+
+    def roster_from_assessments(self, period: Period) -> None:
+        """An archive of format version 1 has no roster: what was assessed is each assessment's
+        unit in its framework's block (as migration scoring 0007 filled the rosters)."""
+        if self.version >= 2:
+            return
+        entries = [
+            RosterEntry(period=period, unit_id=unit_id, block_id=block_id)
+            for unit_id, block_id in Assessment.objects.filter(period=period).values_list("unit_id", "framework__block_id")
+        ]
+        RosterEntry.objects.bulk_create(entries, batch_size=BATCH)
 
     def data(self) -> None:
         for member, model in DATA_MEMBERS[1:]:
@@ -632,11 +740,12 @@ def period_import(data: bytes, *, actor=None) -> Period:
     saved_files: list[str] = []
     try:
         with transaction.atomic():
-            importer = _Importer(members, saved_files)
+            importer = _Importer(members, saved_files, manifest["format_version"])
             importer.directory()
             period = importer.period()
             importer.data()
             _check_counts(manifest, importer)
+            importer.roster_from_assessments(period)
             # An archive made before assessments stored their totals carries none.
             assessment_totals_refresh(period=period)
             audit_log(
@@ -657,7 +766,10 @@ def period_import(data: bytes, *, actor=None) -> Period:
 
 def _check_counts(manifest: dict, importer: _Importer) -> None:
     counts = manifest.get("counts") or {}
+    present = members_of_version(importer.version)
     for member, model in DATA_MEMBERS:
+        if member not in present:
+            continue
         label = _label(model)
         if counts.get(label, 0) != importer.created[label]:
             raise ArchiveError(f"Số dòng {model._meta.verbose_name} đã nhập ({importer.created[label]}) khác với manifest.json ({counts.get(label, 0)}).")

@@ -19,7 +19,6 @@ from django.utils import timezone
 
 from audit.services import AuditEntry, audit_log, audit_log_many, diff_fields
 from cchc.uploads import clean_filename, content_type_of, validate_upload
-from units.models import Unit
 from units.text import nfc
 
 from ..models import (
@@ -32,6 +31,7 @@ from ..models import (
     Kind,
     Period,
     Phase,
+    RosterEntry,
     Score,
     format_score,
 )
@@ -616,32 +616,40 @@ def _leaves_by_framework(framework_ids) -> dict[int, list[int]]:
     return leaves
 
 
-def _open_assessments(*, actor, period: Period) -> int:
-    """Create the missing assessments and score rows of the period: one assessment per active unit
-    of a block that has a framework, one row per leaf. Safe to run again (after a reopen, or for a
-    unit added later): what exists is kept, rows of criteria that are no longer leaves go."""
+def _open_assessments(*, actor, period: Period, unit_ids=None) -> int:
+    """Create the missing assessments and score rows of the period: one assessment per roster
+    entry whose block has a framework, in that block's framework, one row per leaf. Safe to run
+    again (after a reopen, or for a unit added to the roster later): what exists is kept, rows of
+    criteria that are no longer leaves go. `unit_ids` limits it to those units' entries (a unit
+    added to the roster of an open period)."""
     frameworks = {f.block_id: f for f in Framework.objects.filter(period=period)}
     existing = set(Assessment.objects.filter(period=period).values_list("unit_id", flat=True))
-    new = [
-        Assessment(period=period, unit=unit, framework=frameworks[unit.block_id])
-        for unit in Unit.objects.filter(active=True, block_id__in=frameworks).order_by("code")
-        if unit.pk not in existing
-    ]
+    entries = RosterEntry.objects.filter(period=period, block_id__in=frameworks).select_related("unit").order_by("unit__code")
+    if unit_ids is not None:
+        entries = entries.filter(unit_id__in=list(unit_ids))
+    new = [Assessment(period=period, unit=entry.unit, framework=frameworks[entry.block_id]) for entry in entries if entry.unit_id not in existing]
     Assessment.objects.bulk_create(new)
     leaves = _leaves_by_framework([f.pk for f in frameworks.values()])
-    all_leaves = {pk for ids in leaves.values() for pk in ids}
-    Score.objects.filter(assessment__period=period).exclude(criterion_id__in=all_leaves).delete()
-    have = set(Score.objects.filter(assessment__period=period).values_list("assessment_id", "criterion_id"))
+    if unit_ids is None:
+        all_leaves = {pk for ids in leaves.values() for pk in ids}
+        Score.objects.filter(assessment__period=period).exclude(criterion_id__in=all_leaves).delete()
+    assessments = Assessment.objects.filter(period=period)
+    if unit_ids is not None:
+        assessments = assessments.filter(unit_id__in=list(unit_ids))
+    have = set(Score.objects.filter(assessment__in=assessments).values_list("assessment_id", "criterion_id"))
     rows = [
         Score(assessment_id=assessment_id, criterion_id=criterion_id)
-        for assessment_id, framework_id in Assessment.objects.filter(period=period).values_list("pk", "framework_id")
+        for assessment_id, framework_id in assessments.values_list("pk", "framework_id")
         for criterion_id in leaves.get(framework_id, [])
         if (assessment_id, criterion_id) not in have
     ]
     Score.objects.bulk_create(rows, batch_size=2000)
     # Every assessment, not only the new ones: the framework may have changed while the period
     # was back in draft, and a unit's maximum is the sum of its leaves.
-    assessment_totals_refresh(period=period)
+    if unit_ids is None:
+        assessment_totals_refresh(period=period)
+    else:
+        assessment_totals_refresh(period=period, assessment_ids=list(assessments.values_list("pk", flat=True)))
     if new or rows:
         audit_log(
             actor=actor,
@@ -659,7 +667,9 @@ def assessments_open_for_period(*, actor, period: Period) -> int:
 
 @transaction.atomic
 def assessments_create_missing(*, actor, period: Period) -> int:
-    """Staff action “Tạo phiếu cho đơn vị mới”: assessments for units added since the period opened."""
+    """Staff action “Tạo phiếu cho đơn vị mới”: the assessments of roster entries that have none
+    (an entry made past the services; `roster_add` creates a unit's assessment itself once the
+    period is open)."""
     period = Period.objects.select_for_update().get(pk=period.pk)
     if period.phase in (Phase.DRAFT, Phase.APPROVED):
         raise PhaseError("Chỉ tạo phiếu đánh giá khi kỳ đánh giá đã mở và chưa được phê duyệt.")

@@ -18,10 +18,12 @@ from units.text import fold, nfc
 from ..models import PHASES, Assessment, Criterion, Framework, Kind, Period, Phase, format_score, normalize_rule, parse_score
 from ..selectors import FRAMEWORK_COLUMNS, framework_trees_for_period
 from ..selectors.readiness import period_readiness
+from ..selectors.roster import roster_block_ids
 from ..tree import attach_children, framework_total, tree_problems, vn
 from .assessment import assessments_close_open, assessments_open_for_period
 from .errors import FrameworkLocked, PhaseError, ScoringError
 from .readiness import readiness_enforce
+from .roster import roster_copy, roster_fill
 from .results import STALE_REASON, approval_void_active, approval_void_if_stale, check_ready_to_approve
 
 REQUIRED_COLUMNS = {"block", "code", "title", "max_score"}
@@ -34,8 +36,7 @@ CRITERION_FIELDS = ["title", "max_score", "kind", "rule", "guidance", "evidence_
 # --- Periods ----------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def period_create(*, actor, year: int, title: str = "", **fields) -> Period:
+def _new_period(*, actor, year: int, title: str, fields: dict) -> Period:
     period = Period(year=year, title=nfc(title) or f"Chỉ số cải cách hành chính năm {year}", **fields)
     period.full_clean()
     save_audited(period, {}, actor=actor, action="period.create", fields=["year", "phase"] + PERIOD_FIELDS)
@@ -43,9 +44,36 @@ def period_create(*, actor, year: int, title: str = "", **fields) -> Period:
 
 
 @transaction.atomic
-def period_update(*, actor, period: Period, **fields) -> Period:
-    """Title, legal basis, deadlines, bands and thresholds. Frozen once the index is approved:
-    the approval decision published the bands that were applied."""
+def period_create(*, actor, year: int, title: str = "", **fields) -> Period:
+    """A new period in draft, its roster filled with the units that exist at the year's end
+    (`roster_fill`), for staff to adjust before self-assessment opens."""
+    period = _new_period(actor=actor, year=year, title=title, fields=fields)
+    roster_fill(actor=actor, period=period)
+    return period
+
+
+def _decision_blocks_change(period: Period, blocks) -> dict:
+    """The change of the blocks the decision covers, as block codes; refused for a block with no
+    unit on the roster (the decision would approve nobody in it)."""
+    if blocks is None:
+        return {}
+    chosen = sorted({block.pk: block for block in blocks}.values(), key=lambda b: (b.order, b.code))
+    outside = [b.name for b in chosen if b.pk not in roster_block_ids(period)]
+    if outside:
+        raise ScoringError(f"Khối {', '.join(outside)} không có đơn vị nào trong danh sách được đánh giá năm {period.year}.")
+    old = [b.code for b in period.decision_blocks.order_by("order", "code")]
+    new = [b.code for b in chosen]
+    if old == new:
+        return {}
+    period.decision_blocks.set(chosen)
+    return {"decision_blocks": [old, new]}
+
+
+@transaction.atomic
+def period_update(*, actor, period: Period, decision_blocks=None, **fields) -> Period:
+    """Title, legal basis, deadlines, bands and thresholds, and the blocks the province's decision
+    covers (`decision_blocks`: empty for every block; None leaves them). Frozen once the index is
+    approved: the approval decision published the bands that were applied."""
     period = Period.objects.select_for_update().get(pk=period.pk)
     if period.phase == Phase.APPROVED:
         raise PhaseError("Kỳ đánh giá đã được phê duyệt, không thể sửa thông tin. Hãy mở lại kỳ đánh giá (nêu lý do) nếu cần.")
@@ -53,9 +81,16 @@ def period_update(*, actor, period: Period, **fields) -> Period:
     for name, value in fields.items():
         if name not in PERIOD_FIELDS:
             raise ValueError(f"{name} is not editable")
+        if isinstance(value, Decimal):
+            # As stored (two places): a form posting "90" for 90.00 changes nothing, and must not
+            # void the council's approval as a changed threshold would.
+            value = value.quantize(Decimal("0.01"))
         setattr(period, name, nfc(value) if isinstance(value, str) else value)
     period.full_clean()
-    changes = save_audited(period, before, actor=actor, action="period.update", fields=PERIOD_FIELDS)
+    blocks_change = _decision_blocks_change(period, decision_blocks)
+    changes = save_audited(period, before, actor=actor, action="period.update", fields=PERIOD_FIELDS, extra=blocks_change or None)
+    if blocks_change and not changes:
+        audit_log(actor=actor, action="period.update", target=period, changes=blocks_change)
     # The approval fixed each unit's classification and head rating: new bands or thresholds
     # would publish ratings the council never saw.
     if set(changes) & set(Period.BAND_FIELDS + Period.HEAD_FIELDS):
@@ -180,7 +215,8 @@ def _shift_year(date: datetime.date | None, years: int) -> datetime.date | None:
 @transaction.atomic
 def period_clone(*, actor, source: Period, year: int, title: str = "") -> Period:
     """Start a year from an earlier one: a new draft period with a copy of every active block's
-    tree, the same bands, and the deadlines moved by the difference in years, to be edited."""
+    tree, the same bands, the deadlines moved by the difference in years, and the source's roster
+    (less the units closed before the new year; units formed since are added by staff)."""
     source = Period.objects.get(pk=source.pk)
     if source.year == year:
         raise ScoringError("Năm của kỳ đánh giá mới phải khác năm được sao chép.")
@@ -196,7 +232,11 @@ def period_clone(*, actor, source: Period, year: int, title: str = "") -> Period
         shifted = {name: _shift_year(getattr(source, name), years) for name in Period.DEADLINE_FIELDS.values()}
         # A deadline the new year could not hold (a typo kept from an old year) is left to set.
         fields.update({name: day if day is None or year - 1 <= day.year <= year + 2 else None for name, day in shifted.items()})
-        period = period_create(actor=actor, year=year, title=title, **fields)
+        period = _new_period(actor=actor, year=year, title=title, fields=fields)
+    # An existing draft year keeps the roster staff may have shaped; a new one starts from the
+    # source's, less the units closed since.
+    if not period.roster.exists():
+        roster_copy(actor=actor, source=source, period=period)
     trees = framework_trees_for_period(source)
     for tree in trees:
         # Blocks abolished since (the district level after 07/2025) do not come back.

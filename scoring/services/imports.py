@@ -90,7 +90,7 @@ def scores_import(*, table: Table, period: Period, stage: str, actor, source: st
     # The same locks as a save in the browser: no row changes under the import.
     assessments = {
         a.unit.code: a
-        for a in Assessment.objects.select_for_update(of=("self",)).filter(period=period).select_related("unit", "unit__block", "period")
+        for a in Assessment.objects.select_for_update(of=("self",)).filter(period=period).select_related("unit", "framework__block", "period")
     }
     known_units = set(Unit.objects.filter(code__in=[row["unit_code"].strip() for _, row in table.rows]).values_list("code", flat=True))
     criteria = {}
@@ -123,7 +123,7 @@ def scores_import(*, table: Table, period: Period, stage: str, actor, source: st
             continue
         criterion = criteria.get((assessment.framework_id, code))
         if criterion is None:
-            errors.append(RowError(number, "criterion_code", f"Bộ chỉ số của {assessment.unit.block.name} năm {period.year} không có tiêu chí '{code}'."))
+            errors.append(RowError(number, "criterion_code", f"Bộ chỉ số của {assessment.framework.block.name} năm {period.year} không có tiêu chí '{code}'."))
             continue
         if criterion.pk in parents:
             errors.append(RowError(number, "criterion_code", f"Tiêu chí {code} có tiêu chí con; chỉ nhập điểm cho tiêu chí được chấm (không có tiêu chí con)."))

@@ -45,6 +45,7 @@ from .framework import (
     period_list,
     period_transition,
 )
+from .roster import roster, roster_add, roster_fill, roster_move, roster_remove
 from .results import (
     approval_decision,
     approval_record,
@@ -70,4 +71,5 @@ __all__ = [
     "framework_export", "framework_import", "my_assessment", "period_clone", "period_create", "period_detail",
     "period_edit", "period_list", "period_transition", "score_appraise", "score_explain", "score_finalize",
     "score_history", "score_import", "score_return", "score_self", "sheet_save",
+    "roster", "roster_add", "roster_fill", "roster_move", "roster_remove",
 ]

@@ -222,7 +222,7 @@ def assessments_create_missing(request, year: int):
     attempt(
         request,
         lambda: services.assessments_create_missing(actor=request.user, period=period),
-        lambda created: f"Đã tạo {created} phiếu đánh giá cho đơn vị mới." if created else "Mọi đơn vị đang hoạt động đã có phiếu đánh giá.",
+        lambda created: f"Đã tạo {created} phiếu đánh giá cho đơn vị mới." if created else "Mọi đơn vị trong danh sách được đánh giá đã có phiếu đánh giá.",
     )
     return redirect("scoring:appraisal_progress", year=year)
 

@@ -30,7 +30,7 @@ ROW_TEMPLATE = "scoring/_score_row.html"
 def _get_assessment_for_user(request, pk: int, *, write: bool = False) -> Assessment:
     """The assessment with the user's access to it (`assessment.access`): outside the user's
     scope it does not exist (404); a reader who may not change anything gets 403 on writes."""
-    assessment = get_object_or_404(Assessment.objects.select_related("period", "unit", "unit__block", "framework"), pk=pk)
+    assessment = get_object_or_404(Assessment.objects.select_related("period", "unit", "framework__block"), pk=pk)
     access = assessment_access(request.user, assessment)
     if not access.visible:
         raise Http404

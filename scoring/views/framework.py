@@ -17,11 +17,13 @@ from cchc.params import int_param
 from cchc.tabular import ImportRejected, read_table, write_csv, write_xlsx
 from cchc.uploads import download
 from cchc.views import attempt
+from units.models import Block
 
 from .. import selectors, services
 from ..forms import AddFrameworkForm, CloneForm, CriterionForm, PeriodForm, TransitionForm
 from ..models import Assessment, Criterion, Evidence, Framework, Period, Phase, Score
 from ..rules import can_see_all_frameworks
+from ..scope import own_framework_block_id
 from ..selectors.readiness import period_readiness
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -123,9 +125,12 @@ def period_detail(request, year: int):
     period = _get_period_for_user(request, year)
     user = request.user
     can_manage = user.has_perm("scoring.manage_periods")
-    block_ids = None if can_see_all_frameworks(user) else ([user.unit.block_id] if user.unit_id else [])
+    # A unit's contact sees the framework of the block their unit is assessed in that year.
+    own_block = None if can_see_all_frameworks(user) else own_framework_block_id(user, period)
+    block_ids = None if can_see_all_frameworks(user) else ([own_block] if own_block else [])
     context = {
         "period": period,
+        "roster_count": period.roster.count() if can_manage else None,
         "trees": selectors.framework_trees_for_period(period, block_ids=block_ids),
         "can_manage": can_manage,
         "phase_events": selectors.phase_events(period),
@@ -389,7 +394,8 @@ def framework_export(request, year: int):
     period = _get_period_for_user(request, year)
     blocks = [request.GET["block"]] if request.GET.get("block") else None
     if not can_see_all_frameworks(request.user):
-        own = request.user.unit.block.code if request.user.unit_id else None
+        own_block = own_framework_block_id(request.user, period)
+        own = Block.objects.filter(pk=own_block).values_list("code", flat=True).first() if own_block else None
         if blocks and blocks != [own]:
             raise Http404
         blocks = [own]

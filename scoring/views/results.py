@@ -26,6 +26,7 @@ from .. import scope, selectors, services
 from ..forms import ApprovalForm, DecisionForm, HeadRatingForm
 from ..models import Assessment, Framework, Period, Phase
 from ..selectors import ranking_for_period, results_published
+from ..selectors.lineage_history import successors_in_ranking
 from ..selectors.readiness import approval_readiness
 
 # A province's largest block (its communes) fits on a page or two; a national block of thousands
@@ -105,7 +106,7 @@ def results_ranking_first(request, year: int):
 @login_required
 def results_ranking(request, year: int, block: str):
     period, published = _get_period_results_for_user(request, year)
-    blocks = _blocks_of(period)
+    blocks = all_blocks = _blocks_of(period)
     current = next((b for b in blocks if b.code == block), None)
     if current is None:
         raise Http404
@@ -168,8 +169,15 @@ def results_ranking(request, year: int, block: str):
         "chart": chart,
         "chart_height": max(240, 28 * len(rows) + 60),
         "is_unit_editor": _is_unit_editor_only(user),
+        "decision_blocks": _decision_blocks(period, all_blocks),
     }
     return render(request, "scoring/results_ranking.html", context)
+
+
+def _decision_blocks(period: Period, blocks: list[Block]) -> list[Block] | None:
+    """The blocks the decision covers when they are not all of them (the ranking page says so)."""
+    covered = selectors.decision_block_ids(period)
+    return None if covered is None else [b for b in blocks if b.pk in covered]
 
 
 def _decision_initial(approval) -> dict:
@@ -245,7 +253,7 @@ def _row_for(assessment: Assessment):
 @require_http_methods(["GET", "POST"])
 def head_rating_override(request, pk: int):
     _require(request, "scoring.approve_results")
-    assessment = get_object_or_404(Assessment.objects.select_related("period", "unit", "unit__block", "framework"), pk=pk)
+    assessment = get_object_or_404(Assessment.objects.select_related("period", "unit", "framework__block"), pk=pk)
     # The assessment's own scope: a member's own unit, or one they stood aside from, is not theirs.
     if not scope.assessment_access(request.user, assessment).may_rate_head:
         raise Http404
@@ -266,11 +274,11 @@ def head_rating_override(request, pk: int):
         else:
             if not request.htmx:
                 messages.success(request, "Đã cập nhật đánh giá người đứng đầu.")
-                return redirect("scoring:results_ranking", year=period.year, block=assessment.unit.block.code)
+                return redirect("scoring:results_ranking", year=period.year, block=assessment.framework.block.code)
             return render(request, "scoring/_head_rating_cell.html", {"row": _row_for(assessment), "overridable": True})
         if not request.htmx:
             messages.error(request, error)
-            return redirect("scoring:results_ranking", year=period.year, block=assessment.unit.block.code)
+            return redirect("scoring:results_ranking", year=period.year, block=assessment.framework.block.code)
     row = _row_for(assessment)
     if request.method == "GET":
         form = HeadRatingForm(initial={"rating": row.head_rating_code, "reason": row.head_rating_reason})
@@ -289,8 +297,9 @@ def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
 
 @login_required
 def results_export(request, year: int):
-    """The ranking file, as the ranking page shows it: all blocks, or one (`?khoi=`); a unit's
-    contact gets their own block."""
+    """The ranking file: one block as the ranking page shows it (`?khoi=`; a unit's contact gets
+    their own block), or the whole province as its decision approves it — the blocks the
+    decision covers, the file the emulation review (thi đua, khen thưởng) reads."""
     period, published = _get_period_results_for_user(request, year)
     block = None
     code = request.GET.get("khoi", "")
@@ -299,7 +308,10 @@ def results_export(request, year: int):
         block = get_object_or_404(Block, pk=own)
     elif code:
         block = get_object_or_404(Block, code=code)
-    rows = ranking_for_period(period, block=block, provisional=not published)
+    if block is not None:
+        rows = ranking_for_period(period, block=block, provisional=not published)
+    else:
+        rows = selectors.decision_ranking(period, provisional=not published)
     if request.GET.get("format") == "xlsx":
         return _download(ranking_xlsx(period, rows), export_filename(period, "ranking", "xlsx"), XLSX)
     return _download(ranking_csv(period, rows), export_filename(period, "ranking", "csv"), "text/csv; charset=utf-8")
@@ -324,7 +336,7 @@ def _get_unit_results_for_user(request, year: int, unit_pk: int) -> tuple[Period
     if _is_unit_editor_only(user) and user.unit_id != unit_pk:
         raise Http404
     assessment = get_object_or_404(
-        Assessment.objects.select_related("unit", "unit__block", "period", "framework__block"), period=period, unit_id=unit_pk
+        Assessment.objects.select_related("unit", "period", "framework__block"), period=period, unit_id=unit_pk
     )
     published = results_published(period)
     if not published and not _sees_unpublished(user) and not _is_unit_editor_only(user):
@@ -427,6 +439,7 @@ def results_overview(request, year: int):
         "down": down,
         "chart": chart,
         "chart_height": max(220, 70 * len(groups) + 60),
+        "successors": successors_in_ranking(request.user, rows, period),
     }
     return render(request, "scoring/results_overview.html", context)
 
@@ -442,6 +455,7 @@ def public_results(request, year: int):
     period = get_object_or_404(Period, year=year)
     if not results_published(period):
         raise Http404
-    groups = selectors.group_by_block(ranking_for_period(period, provisional=False))
+    # What the province's decision approved: the blocks it covers, not every block ranked.
+    groups = selectors.group_by_block(selectors.decision_ranking(period, provisional=False))
     approval = selectors.approval_for_period(period)
     return render(request, "scoring/public_results.html", {"period": period, "groups": groups, "approval": approval})

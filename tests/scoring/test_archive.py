@@ -95,11 +95,16 @@ def _picture(period: Period) -> dict:
 def _empty_the_database():
     """What a fresh installation has: migrations' data (roles), nothing else — no units, blocks,
     users, periods, history, or media files."""
+    from units.models import LineageLink, Reorganisation, UnitParent
+
     AuditEvent.objects.all().delete()
     GeneratedDocument.objects.all().delete()
     Period.objects.all().delete()
     User.objects.all().delete()
     UnitHead.objects.all().delete()
+    LineageLink.objects.all().delete()
+    UnitParent.objects.all().delete()
+    Reorganisation.objects.all().delete()
     while Unit.objects.exists():
         Unit.objects.filter(children__isnull=True).delete()
     Block.objects.all().delete()
@@ -265,3 +270,126 @@ def test_a_changed_byte_inside_a_members_compressed_data_is_refused_or_changes_n
         _empty_the_database()
     assert refused >= 30
     assert _counts() == dict.fromkeys(_counts(), 0)
+
+
+# --- The roster, the decision's blocks and the units' lineage ---------------------------------------
+
+
+@pytest.fixture
+def reorganised(approved):
+    """2024 approved, its decision covering the departments' block; unit A merged into unit B on
+    01/07/2025 (and a part of it transferred to a unit outside the year), its statistics code
+    and its earlier parent on record."""
+    from units.models import LineageLink, Reorganisation, UnitParent
+
+    approved.decision_blocks.set([Block.objects.get(code="so-nganh")])
+    a, b = Unit.objects.get(code="UNIT-A"), Unit.objects.get(code="UNIT-B")
+    Unit.objects.filter(pk=a.pk).update(stat_code="18001", valid_from=datetime.date(2008, 1, 1), valid_to=datetime.date(2025, 6, 30), active=False)
+    outside = Unit.objects.create(code="NOT-ARCHIVED", name="Đơn vị ngoài năm 2024", block=a.block, valid_from=datetime.date(2025, 7, 1))
+    former = Unit.objects.create(code="H-CU", name="UBND huyện cũ", block=Block.objects.get(code="ubnd-huyen"), valid_to=datetime.date(2019, 12, 31))
+    event = Reorganisation.objects.create(key="nq-1665", effective_date=datetime.date(2025, 7, 1), legal_basis="Nghị quyết số 1665/NQ-UBTVQH15")
+    LineageLink.objects.create(event=event, kind=LineageLink.Kind.MERGE, predecessor=a, successor=b)
+    LineageLink.objects.create(event=event, kind=LineageLink.Kind.TRANSFER, predecessor=a, successor=outside)
+    earlier = Reorganisation.objects.create(key="nq-2019", effective_date=datetime.date(2020, 1, 1), legal_basis="Nghị quyết số 819/NQ-UBTVQH14")
+    UnitParent.objects.create(unit=a, parent=former, valid_to=datetime.date(2019, 12, 31))
+    UnitParent.objects.filter(unit=a, parent=former).update(event=earlier)
+    return approved
+
+
+def _roster_of(period) -> list[tuple[str, str]]:
+    return sorted(period.roster.values_list("unit__code", "block__code"))
+
+
+def test_the_roster_the_decisions_blocks_and_the_units_lineage_come_back_with_the_year(reorganised):
+    from units.models import LineageLink, Reorganisation, UnitParent
+
+    roster = _roster_of(reorganised)
+    assert ("UNIT-A", "so-nganh") in roster and len(roster) == 4
+    data = period_export(reorganised)
+    _, members = read_manifest(data)
+    assert "NOT-ARCHIVED" not in members["directory/lineage_links.json"].decode()
+    _empty_the_database()
+
+    period = period_import(data)
+    assert _roster_of(period) == roster
+    assert list(period.decision_blocks.values_list("code", flat=True)) == ["so-nganh"]
+    a = Unit.objects.get(code="UNIT-A")
+    assert (a.stat_code, a.valid_from, a.valid_to, a.active) == ("18001", datetime.date(2008, 1, 1), datetime.date(2025, 6, 30), False)
+    assert list(LineageLink.objects.values_list("event__key", "kind", "predecessor__code", "successor__code")) == [
+        ("nq-1665", "merge", "UNIT-A", "UNIT-B")
+    ]
+    event = Reorganisation.objects.get(key="nq-1665")
+    assert (event.effective_date, event.legal_basis) == (datetime.date(2025, 7, 1), "Nghị quyết số 1665/NQ-UBTVQH15")
+    history = UnitParent.objects.get(unit=a)
+    assert (history.parent.code, history.valid_to, history.event.key) == ("H-CU", datetime.date(2019, 12, 31), "nq-2019")
+    assert not Unit.objects.filter(code="NOT-ARCHIVED").exists()
+    # Exported again, the roster, the period and the lineage read byte for byte the same.
+    _, again = read_manifest(period_export(period))
+    for member in ("data/roster.json", "data/period.json", "directory/units.json", "directory/reorganisations.json",
+                   "directory/lineage_links.json", "directory/unit_parents.json"):
+        assert again[member] == members[member], member
+
+
+def test_an_existing_databases_own_lineage_is_left_as_it_is(reorganised):
+    from units.models import LineageLink, Reorganisation
+
+    data = period_export(reorganised)
+    Period.objects.all().delete()
+    AuditEvent.objects.all().delete()
+    GeneratedDocument.objects.all().delete()
+    LineageLink.objects.filter(kind="merge").delete()  # this database says otherwise now
+    period_import(data)
+    assert not LineageLink.objects.filter(kind="merge").exists()
+    assert Reorganisation.objects.filter(key="nq-1665").count() == 1
+
+
+def _as_version_1(data: bytes) -> bytes:
+    """The archive as the first format wrote it: no roster, no decision blocks, no lineage."""
+    import hashlib
+
+    dropped = {"data/roster.json", "directory/reorganisations.json", "directory/lineage_links.json", "directory/unit_parents.json"}
+    source = zipfile.ZipFile(io.BytesIO(data))
+    manifest = json.loads(source.read("manifest.json"))
+    contents = {name: source.read(name) for name in source.namelist() if name != "manifest.json" and name not in dropped}
+    period = json.loads(contents["data/period.json"])
+    period[0]["fields"].pop("decision_blocks")
+    contents["data/period.json"] = json.dumps(period).encode()
+    units = json.loads(contents["directory/units.json"])
+    for unit in units:
+        for name in ("stat_code", "valid_from", "valid_to"):
+            unit["fields"].pop(name)
+    contents["directory/units.json"] = json.dumps(units).encode()
+    manifest["format_version"] = 1
+    manifest["counts"].pop("scoring.rosterentry")
+    manifest["members"] = {name: {"sha256": hashlib.sha256(c).hexdigest(), "size": len(c)} for name, c in contents.items()}
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        target.writestr("manifest.json", json.dumps(manifest))
+        for name, content in contents.items():
+            target.writestr(name, content)
+    return out.getvalue()
+
+
+def test_an_archive_of_the_first_format_still_loads_its_roster_made_from_its_assessments(approved):
+    expected = sorted(approved.assessments.values_list("unit__code", "framework__block__code"))
+    old = _as_version_1(period_export(approved))
+    _empty_the_database()
+    period = period_import(old)
+    assert _roster_of(period) == expected
+    assert not period.decision_blocks.exists()
+    assert results_published(period)
+
+
+def test_an_archive_of_a_format_this_version_does_not_know_is_refused(approved):
+    data = _rewrite(period_export(approved), "data/period.json", lambda b: b)
+    source = zipfile.ZipFile(io.BytesIO(data))
+    manifest = json.loads(source.read("manifest.json"))
+    manifest["format_version"] = 3
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        target.writestr("manifest.json", json.dumps(manifest))
+        for name in source.namelist():
+            if name != "manifest.json":
+                target.writestr(name, source.read(name))
+    with pytest.raises(ArchiveError, match="định dạng phiên bản 3, ứng dụng này chỉ đọc các phiên bản 1, 2"):
+        period_import(out.getvalue())

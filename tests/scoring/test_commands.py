@@ -7,6 +7,8 @@ from audit.models import AuditEvent
 from scoring.models import Criterion, Framework, Period, Phase
 from scoring.selectors import framework_trees_for_period
 
+from tests.factories import UnitFactory
+
 from .conftest import SAMPLE, generated_csv
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +54,7 @@ def test_the_xlsx_export_round_trips_too(tmp_path):
 
 
 def test_import_framework_refuses_a_period_past_draft(tmp_path):
+    UnitFactory(code="UNIT-A")  # a unit to assess: an empty roster cannot open
     call_command("import_framework", str(SAMPLE), "--year", "2024")
     call_command("period_phase", "--year", "2024", "--to", "self_assessment")
     path = tmp_path / "f.csv"
@@ -103,7 +106,8 @@ def test_seed_demo_creates_2023_and_2024_with_every_blocks_framework_and_twice_c
     call_command("seed_demo")
     assert "Kỳ đánh giá 2024: đã có, giữ nguyên." in capsys.readouterr().out
     assert (Period.objects.count(), Framework.objects.count(), Criterion.objects.count()) == counts[:3]
-    assert AuditEvent.objects.filter(action__startswith="framework").count() == 8
+    # Four blocks in 2023 and 2024, three in 2026 (after the 2025 reform), each imported once.
+    assert AuditEvent.objects.filter(action__startswith="framework").count() == 4 + 4 + 3
 
 
 def test_period_phase_keeps_the_voiding_of_an_approval_the_scores_no_longer_match(sonv_staff, unit_a):

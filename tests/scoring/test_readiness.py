@@ -57,7 +57,7 @@ def appraising(cycle):
 # --- Leaving draft --------------------------------------------------------------------------------
 
 
-def test_leaving_draft_is_blocked_by_a_block_assessed_last_year_that_has_no_framework_now(sonv_staff):
+def test_leaving_draft_is_blocked_by_roster_units_whose_block_has_no_framework_unless_staff_give_a_reason(sonv_staff):
     from .conftest import import_text, sample_text
 
     villages = BlockFactory(code="ubnd-xa-t", name="Khối xã thử")
@@ -65,27 +65,66 @@ def test_leaving_draft_is_blocked_by_a_block_assessed_last_year_that_has_no_fram
     last = import_text(sample_text(), year=2023).period
     last.frameworks.create(block=villages)
     period = import_text(sample_text(), year=2024).period
-    missing = item(period_readiness(period), "frameworks_missing")
-    assert missing.blocking and missing.count == 1 and missing.details == ["Khối xã thử: 1 đơn vị sẽ không có phiếu đánh giá"]
-    assert "năm 2023" in missing.label
-    with pytest.raises(PhaseError, match="Khối đã được đánh giá năm 2023 nhưng năm nay chưa có bộ chỉ số: 1"):
+    missing = item(period_readiness(period), "roster_without_framework")
+    assert missing.blocking and missing.overridable and missing.count == 1
+    assert missing.details == ["Khối xã thử: 1 đơn vị sẽ không có phiếu đánh giá (khối đã được đánh giá năm 2023)"]
+    with pytest.raises(PhaseError, match="thuộc khối chưa có bộ chỉ số: 1"):
         advance(period, sonv_staff)
     assert Period.objects.get(pk=period.pk).phase == Phase.DRAFT
     advance(period, sonv_staff, override_reason="Năm nay cấp xã do cấp huyện đánh giá")
     event = AuditEvent.objects.get(action="readiness.override")
     assert event.reason == "Năm nay cấp xã do cấp huyện đánh giá" and event.actor == sonv_staff
     assert any("chưa có bộ chỉ số" in line for line in event.changes["items"][1])
+    # The unit stays on the year's roster, without an assessment.
+    assert period.roster.filter(unit__code="X1").exists() and not period.assessments.filter(unit__code="X1").exists()
 
 
-def test_a_block_never_assessed_is_said_but_does_not_stop_the_opening(sonv_staff):
+def test_a_unit_left_off_the_roster_stops_nothing_and_gets_no_assessment(sonv_staff):
+    from scoring.services import roster_remove
+
     from .conftest import import_text, sample_text
 
     UnitFactory(code="X1", name="UBND xã Thử", block=BlockFactory(code="ubnd-xa-t", name="Khối xã thử"))
     period = import_text(sample_text(), year=2024).period
-    readiness = period_readiness(period)
-    assert item(readiness, "frameworks_missing").ok
-    assert "Khối xã thử: 1 đơn vị sẽ không có phiếu đánh giá" in item(readiness, "blocks_not_assessed").details
+    roster_remove(actor=sonv_staff, entry=period.roster.get(unit__code="X1"))
+    assert item(period_readiness(period), "roster_without_framework").ok
     assert advance(period, sonv_staff).phase == Phase.SELF_ASSESSMENT
+    assert not period.assessments.filter(unit__code="X1").exists()
+
+
+def test_an_empty_roster_blocks_leaving_draft_whatever_the_reason(sonv_staff):
+    from .conftest import import_text, sample_text
+
+    period = import_text(sample_text(), year=2024).period
+    period.roster.all().delete()
+    empty = item(period_readiness(period), "roster_empty")
+    assert empty.count == 1 and not empty.overridable
+    assert empty.link == reverse("scoring:roster", args=[2024])
+    with pytest.raises(PhaseError, match="Danh sách đơn vị được đánh giá còn trống"):
+        advance(period, sonv_staff, override_reason="Cứ mở")
+    assert not period.assessments.exists()
+
+
+def test_a_roster_unit_closed_before_the_year_blocks_leaving_draft_until_it_is_removed(sonv_staff):
+    from scoring.services import roster_remove
+
+    from .conftest import import_text, sample_text
+
+    old = UnitFactory(code="H-LH", name="UBND huyện Lộc Hà thử nghiệm")
+    period = import_text(sample_text(), year=2025).period
+    # A reorganisation recorded after the roster was made: the unit ended on 31/12/2024.
+    old.valid_to, old.active = datetime.date(2024, 12, 31), False
+    old.save()
+    closed = item(period_readiness(period), "roster_closed")
+    assert closed.count == 1 and not closed.overridable
+    assert closed.details == ["UBND huyện Lộc Hà thử nghiệm (hoạt động đến ngày 31/12/2024)"]
+    assert "trước năm 2025" in closed.label
+    with pytest.raises(PhaseError, match="ngừng hoạt động trước năm 2025: 1"):
+        advance(period, sonv_staff, override_reason="Cứ mở")
+    roster_remove(actor=sonv_staff, entry=period.roster.get(unit=old))
+    assert item(period_readiness(period), "roster_closed").ok
+    assert advance(period, sonv_staff).phase == Phase.SELF_ASSESSMENT
+    assert not period.assessments.filter(unit=old).exists()
 
 
 def test_an_inconsistent_framework_blocks_leaving_draft_whatever_the_reason(sonv_staff):

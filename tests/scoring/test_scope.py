@@ -218,7 +218,7 @@ def test_a_conflict_declared_a_moment_ago_counts_for_the_next_save(appraised):
 
 ROOT = Path(__file__).resolve().parents[2]
 # The modules that decide scope; everything else asks them (or the rules predicates built on them).
-SCOPE_MODULES = {"units/roles.py", "units/rules.py", "scoring/scope.py", "inspections/scope.py"}
+SCOPE_MODULES = {"units/roles.py", "units/rules.py", "scoring/scope.py", "inspections/scope.py", "monitoring/scope.py"}
 
 
 def test_only_the_scope_modules_ask_for_a_users_roles():

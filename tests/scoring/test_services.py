@@ -19,7 +19,6 @@ from scoring.services import (
     period_advance,
     period_clone,
     period_create,
-    period_move,
     period_reopen,
     period_update,
 )
@@ -105,9 +104,16 @@ def test_an_approved_period_cannot_be_edited(sample_period, sonv_staff):
 def test_period_update_is_audited_and_validated(sample_period, sonv_staff):
     period_update(actor=sonv_staff, period=sample_period, band_excellent_min=Decimal("92"), legal_basis="KH 41")
     event = AuditEvent.objects.filter(action="period.update").get()
-    assert event.changes["band_excellent_min"] == ["90.00", "92"] and event.changes["legal_basis"] == ["", "KH 41"]
+    assert event.changes["band_excellent_min"] == ["90.00", "92.00"] and event.changes["legal_basis"] == ["", "KH 41"]
     with pytest.raises(ValidationError):
         period_update(actor=sonv_staff, period=sample_period, band_good_min=Decimal("95"))
+
+
+def test_saving_a_threshold_as_typed_without_decimals_changes_nothing(sample_period, sonv_staff):
+    # The form gives "90" for the stored 90.00: not a change, and so not a reason to void the
+    # council's approval as a new threshold would.
+    period_update(actor=sonv_staff, period=sample_period, band_excellent_min=Decimal("90"), head_good_min=Decimal("80"))
+    assert not AuditEvent.objects.filter(action="period.update").exists()
 
 
 # --- Editing the tree ---------------------------------------------------------------------------

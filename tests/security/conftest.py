@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from inspections import services as inspection_services
 from inspections.models import DelegationMember, Finding, InspectionPlan, Team, Visit
 from reports.models import GeneratedDocument
+from tests.monitoring.builders import monitoring_world
 from scoring.models import AppraisalAssignment, Assessment, Criterion, Evidence, Framework, Period, Score
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
@@ -60,7 +61,9 @@ def world(unit_a, unit_b, unit_a_editor, unit_b_editor, council_member, inspecto
         status=GeneratedDocument.Status.DONE, file=ContentFile(PDF, name="documents/thong-bao.pdf"), sha256="0" * 64,
         size=len(PDF), pages=1, requested_by=sonv_staff,
     )
+    monitoring = monitoring_world(unit_a=unit_a, unit_a_editor=unit_a_editor, sonv_staff=sonv_staff)
     return {
+        **monitoring,
         "users": {
             "unit_a_editor": unit_a_editor, "unit_b_editor": unit_b_editor, "council_member": council_member,
             "inspector": inspector, "leader": leader, "sonv_staff": sonv_staff,

@@ -15,7 +15,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from cchc.middleware import IMPORT, UPLOAD, request_body_limit
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ["cchc", "units", "scoring", "inspections", "reports", "audit"]
+APPS = ["cchc", "units", "scoring", "inspections", "reports", "audit", "monitoring"]
 MB = 1024 * 1024
 
 pytestmark = pytest.mark.django_db
@@ -83,11 +83,17 @@ def test_the_pages_that_take_files_are_the_evidence_and_import_pages():
     kinds = {name: view.accepts_files for name, view, _ in DECLARED}
     assert kinds == {
         "units:import": (IMPORT, 1),
+        "units:lineage_import": (IMPORT, 1),
         "scoring:framework_import": (IMPORT, 1),
         "scoring:score_import": (IMPORT, 1),
         "scoring:evidence_upload": (UPLOAD, 1),
         "inspections:finding_report": (UPLOAD, 10),
         "inspections:tracker_import": (IMPORT, 1),
+        "monitoring:plan_import": (IMPORT, 1),
+        "monitoring:task_report": (UPLOAD, 10),
+        "monitoring:report_submit": (UPLOAD, 1),
+        "monitoring:initiative_register": (UPLOAD, 10),
+        "monitoring:initiative_edit": (UPLOAD, 10),
     }
 
 

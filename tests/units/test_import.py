@@ -130,3 +130,57 @@ def test_decomposed_vietnamese_is_stored_composed():
     decomposed = unicodedata.normalize("NFD", "Sở Tư pháp")
     _import(HEADER + f"STP,{decomposed},so-nganh,,,\n")
     assert Unit.objects.get(code="STP").name == unicodedata.normalize("NFC", "Sở Tư pháp")
+
+
+# --- the optional columns valid_from, valid_to, stat_code --------------------------------------
+
+DATED_HEADER = "code,name,block,parent_code,head_name,head_title,valid_from,valid_to,stat_code\n"
+
+
+def _import_dated(text: str):
+    from units.services import UNIT_IMPORT_COLUMNS
+
+    return units_import(table=read_table(text.encode(), "units.csv", UNIT_IMPORT_COLUMNS, required=set(UNIT_COLUMNS)), actor=None)
+
+
+def test_the_optional_columns_set_the_dates_and_the_statistics_code():
+    import datetime
+
+    _import_dated(DATED_HEADER + "X-DT,UBND xã Đồng Tiến,ubnd-xa,,,,01/07/2025,,18619\nX-CU,UBND xã Cũ,ubnd-xa,,,,,2025-06-30,\n")
+    new, old = Unit.objects.get(code="X-DT"), Unit.objects.get(code="X-CU")
+    assert (new.valid_from, new.valid_to, new.stat_code, new.active) == (datetime.date(2025, 7, 1), None, "18619", True)
+    assert old.valid_to == datetime.date(2025, 6, 30) and not old.active
+
+
+def test_a_file_without_the_optional_columns_leaves_them_as_they_are():
+    import datetime
+
+    _import_dated(DATED_HEADER + "STP,Sở Tư pháp,so-nganh,,,,01/01/2008,,S01\n")
+    result = _import(HEADER + "STP,Sở Tư pháp,so-nganh,,,\n")
+    assert result.unchanged == 1
+    assert Unit.objects.get(code="STP").valid_from == datetime.date(2008, 1, 1)
+
+
+@pytest.mark.parametrize(
+    "values, column, words",
+    [
+        ("31/02/2025,,", "valid_from", "Không có ngày 31/02/2025"),
+        ("01/07/2025,30/06/2025,", "valid_to", "trước ngày bắt đầu"),
+        (",,12345678901234567", "stat_code", "dài quá 16"),
+    ],
+)
+def test_bad_optional_values_are_named_and_nothing_is_written(values, column, words):
+    with pytest.raises(ImportRejected) as refused:
+        _import_dated(DATED_HEADER + f"X-DT,UBND xã Đồng Tiến,ubnd-xa,,,,{values}\n")
+    [error] = refused.value.errors
+    assert (error.row, error.column) == (2, column) and words in error.message
+    assert not Unit.objects.exists()
+
+
+def test_a_unit_closed_by_a_reorganisation_keeps_its_last_day(province):
+    from tests.units.conftest import REFORM, import_lineage
+
+    import_lineage(f"{REFORM},merge,X-THACHVAN,X-DONGTIEN")
+    with pytest.raises(ImportRejected) as refused:
+        _import_dated(DATED_HEADER + "X-THACHVAN,UBND xã Thạch Văn,ubnd-xa,H-TH,,,,,\n")
+    assert "đã ngừng hoạt động theo sự kiện 'NQ1665'" in refused.value.errors[0].message

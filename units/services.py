@@ -415,7 +415,7 @@ def units_import(*, table: Table, actor) -> ImportResult:
         raise ImportRejected(errors)
 
     blocks = {b.code: b for b in Block.objects.all()}
-    units = {u.code: u for u in Unit.objects.select_for_update().select_related("parent")}
+    units = {u.code: u for u in Unit.objects.select_for_update(of=("self",)).select_related("parent")}
     result = ImportResult()
     changed: dict[str, dict] = {}
     today = datetime.date.today()

@@ -20,6 +20,7 @@ ACTION_LABELS = {
     # periods and frameworks
     "period.create": "Tạo kỳ đánh giá",
     "period.update": "Sửa thông tin kỳ đánh giá",
+    "period.settings": "Đổi số chữ số thập phân, cách xếp hạng của kỳ đánh giá",
     "period.phase": "Chuyển giai đoạn",
     "readiness.override": "Bỏ qua mục chưa hoàn thành (có lý do)",
     "reminder.send": "Gửi thư nhắc hạn ngay",
@@ -110,6 +111,7 @@ ACTION_LABELS = {
     "self_inspection.update": "Sửa kế hoạch tự kiểm tra",
     "self_inspection.record": "Ghi kết quả tự kiểm tra",
     "self_inspection.finding_add": "Ghi ưu điểm, tồn tại khi tự kiểm tra",
+    "emulation_rule.set": "Đặt tiêu chí đề nghị khen thưởng (hồ sơ thi đua)",
     # documents
     "document.request": "Yêu cầu tạo văn bản",
     "document.requeue": "Gửi lại yêu cầu tạo văn bản",

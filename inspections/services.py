@@ -492,6 +492,11 @@ def finding_handover_confirm(*, actor, handover: FindingHandover) -> FindingHand
     handover = FindingHandover.objects.select_related("unit").filter(pk=handover.pk, finding=finding).first()
     if handover is None or handover.confirmed_at is not None:
         raise InspectionError("Đề xuất chuyển giao này không còn chờ xác nhận (đã được xác nhận hoặc đã bỏ); hãy tải lại trang.")
+    if handover.unit.is_closed:
+        raise InspectionError(
+            f"{handover.unit.name} đã ngừng hoạt động (đến {handover.unit.valid_to:%d/%m/%Y}): "
+            "không giao tồn tại cho đơn vị này được; hãy chọn đơn vị đang hoạt động."
+        )
     before = with_responsible_unit(Finding.objects.filter(pk=finding.pk)).values_list("responsible_unit_name", flat=True).get()
     others = list(finding.handovers.filter(confirmed_at__isnull=True).exclude(pk=handover.pk).select_related("unit"))
     FindingHandover.objects.filter(pk__in=[other.pk for other in others]).delete()

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from .models import (
+    EmulationRule,
     Initiative,
     PlanTask,
     ReformPlan,
@@ -60,3 +61,9 @@ class SelfInspectionAdmin(admin.ModelAdmin):
 
 
 admin.site.register(SelfInspectionTarget)
+
+
+@admin.register(EmulationRule)
+class EmulationRuleAdmin(admin.ModelAdmin):
+    list_display = ["period", "classifications", "top_n_per_block", "updated_at"]
+    list_select_related = ["period"]

@@ -8,10 +8,12 @@ from cchc.tabular import parse_decimal
 from cchc.uploads import ACCEPT_ATTRIBUTE, max_upload_bytes, validate_upload
 from inspections.forms import MultipleFileField
 from inspections.models import Field, Finding
+from scoring.selectors.results import BANDS
 from units.models import Block, Unit
 
 from .models import Initiative, PlanTask, ReformPlan, ReportKind, SelfInspection, SubUnit, TaskReport, units_existing_in
 from .selectors import TASK_STATE_LABELS
+from .services.emulation import MAX_TOP_N
 from .services.files import MAX_FILES
 
 SELECT = {"class": "form-select"}
@@ -257,3 +259,27 @@ class SelfFindingForm(forms.Form):
     kind = forms.ChoiceField(label="Loại", choices=Finding.Kind.choices, initial=Finding.Kind.SHORTCOMING, widget=forms.RadioSelect)
     text = forms.CharField(label="Nội dung", widget=forms.Textarea(attrs={"rows": 2}))
     recommendation = forms.CharField(label="Kiến nghị, yêu cầu khắc phục", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+# --- 5. The emulation package -----------------------------------------------------------------------------------
+
+
+class EmulationRuleForm(forms.Form):
+    classifications = forms.MultipleChoiceField(
+        label="Xếp loại được đề nghị khen thưởng",
+        choices=[(band, band) for band in BANDS],
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Chọn ít nhất một xếp loại được đề nghị khen thưởng."},
+    )
+    top_n_per_block = forms.IntegerField(
+        label="Số thứ hạng dẫn đầu mỗi khối",
+        required=False,
+        min_value=1,
+        max_value=MAX_TOP_N,
+        help_text="Để trống: không giới hạn. Đơn vị bằng điểm cùng hạng được đề nghị như nhau.",
+        error_messages={
+            "invalid": "Số thứ hạng dẫn đầu mỗi khối phải là một số nguyên, ví dụ 3.",
+            "min_value": "Số thứ hạng dẫn đầu mỗi khối phải từ 1 trở lên (để trống: không giới hạn).",
+            "max_value": f"Số thứ hạng dẫn đầu mỗi khối không quá {MAX_TOP_N}.",
+        },
+    )

@@ -443,3 +443,40 @@ class SelfInspectionFinding(models.Model):
     def __str__(self):
         text = self.text if len(self.text) <= 80 else self.text[:79] + "…"
         return f"{self.get_kind_display()}: {text}"
+
+
+# --- 5. Hồ sơ thi đua, khen thưởng ------------------------------------------------------------------
+
+
+def default_emulation_classifications() -> list[str]:
+    return list(EmulationRule.DEFAULT_CLASSIFICATIONS)
+
+
+class EmulationRule(models.Model):
+    """Which units of a published year Sở Nội vụ proposes for commendation in the emulation review
+    (hồ sơ thi đua, khen thưởng): those of the classifications chosen (by default Xuất sắc only),
+    and, if a number is set, only those ranked within that many first places of their block (units
+    on equal indexes share a place). A year without a row uses the default."""
+
+    DEFAULT_CLASSIFICATIONS = ("Xuất sắc",)
+
+    period = models.OneToOneField(
+        "scoring.Period", verbose_name="kỳ đánh giá", on_delete=models.CASCADE, related_name="emulation_rule"
+    )
+    classifications = models.JSONField("xếp loại được đề nghị khen thưởng", default=default_emulation_classifications)
+    top_n_per_block = models.PositiveSmallIntegerField(
+        "số thứ hạng dẫn đầu mỗi khối",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(1000)],
+        help_text="Để trống: không giới hạn.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "tiêu chí đề nghị khen thưởng"
+        verbose_name_plural = "tiêu chí đề nghị khen thưởng"
+        ordering = ["period"]
+
+    def __str__(self):
+        return f"Tiêu chí đề nghị khen thưởng năm {self.period.year}"

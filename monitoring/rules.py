@@ -17,4 +17,6 @@ rules.add_perm("monitoring.view_province", reads_all)
 rules.add_perm("monitoring.manage", manages)
 # The unit's own pages: its tasks, its report uploads.
 rules.add_perm("monitoring.unit_pages", is_unit_contact)
+# The emulation package (hồ sơ thi đua, khen thưởng) of a published year.
+rules.add_perm("monitoring.emulation", rules.predicate(scope.reads_emulation))
 rules.add_perm("monitoring.register_initiative", rules.predicate(scope.may_register_initiative))

@@ -25,6 +25,13 @@ def reads_all(user) -> bool:
     return roles.has_role(user, roles.STAFF, roles.LEADER)
 
 
+def reads_emulation(user) -> bool:
+    """The emulation package of a published year (hồ sơ thi đua, khen thưởng): Sở Nội vụ, who
+    prepare it and set its rule (`manages`), and the province's leaders, who sit on the emulation
+    council. Units do not read it: who is proposed is the council's to announce."""
+    return reads_all(user)
+
+
 def own_unit_id(user) -> int | None:
     """The unit a unit editor acts for; None for everyone else."""
     if roles.has_role(user, roles.UNIT_EDITOR) and user.unit_id:

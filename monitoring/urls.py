@@ -51,4 +51,10 @@ urlpatterns = [
     path("tu-kiem-tra/cuoc/<int:pk>/sua/", views.self_inspection_edit, name="self_inspection_edit"),
     path("tu-kiem-tra/cuoc/<int:pk>/ket-qua/", views.self_inspection_result, name="self_inspection_result"),
     path("tu-kiem-tra/cuoc/<int:pk>/ket-qua/them/", views.self_inspection_finding_add, name="self_inspection_finding_add"),
+    # 5. Hồ sơ thi đua, khen thưởng
+    path("thi-dua/", views.emulation_home, name="emulation_home"),
+    path("thi-dua/<int:year>/", views.emulation, name="emulation"),
+    path("thi-dua/<int:year>/tieu-chi/", views.emulation_rule, name="emulation_rule"),
+    path("thi-dua/<int:year>/tai-ve.xlsx", views.emulation_file, {"fmt": "xlsx"}, name="emulation_xlsx"),
+    path("thi-dua/<int:year>/tai-ve.docx", views.emulation_file, {"fmt": "docx"}, name="emulation_docx"),
 ]

@@ -8,8 +8,8 @@ from decimal import Decimal
 from django.conf import settings
 
 from scoring import scope as scoring_scope
-from scoring.models import Period
-from scoring.selectors import approval_for_period, decision_ranking, field_headings, results_published
+from scoring.models import Period, display_score
+from scoring.selectors import approval_for_period, decision_ranking, field_headings, outside_columns, results_published
 
 from .errors import DocumentError
 from .models import GeneratedDocument
@@ -31,10 +31,10 @@ BLOCK_WORDS = {
 }
 
 
-def two(value: Decimal) -> str:
-    """Points and indexes as the decision prints them: two places, decimal comma (88,35)."""
-    text = f"{value:.2f}".replace(".", ",")
-    return text.replace("-", "−")
+def two(value: Decimal, decimals: int = 2) -> str:
+    """Points and indexes as the decision prints them: the period's places (`Period.decimals`:
+    two unless told), decimal comma (88,35; 97,685), a true minus sign."""
+    return display_score(value, decimals).replace("-", "−")
 
 
 def _block_name(block) -> str:
@@ -100,23 +100,34 @@ def build_context(period: Period) -> dict:
         by_block[row.block.pk].append(row)
 
     results, heads = [], []
+
+    def shown(value: Decimal) -> str:
+        return two(value, period.decimals)
+
+    # Bonus points and penalties get columns of their own where the period has such rows; a
+    # field made only of them ("Điểm trừ") is then not a field column as well.
+    outside = outside_columns(period, block_ids=[b.pk for b in blocks])
     for number, block in enumerate(blocks, start=1):
-        fields = headings.get(block.pk, [])
+        fields = [f for f in headings.get(block.pk, []) if f.ordinary or not outside.any]
         codes = [f.code for f in fields]
         block_rows = by_block[block.pk]
         heading = f"{_roman(number)}. KHỐI {_block_name(block).upper()}"
         results.append(
             {
                 "heading": heading,
-                "fields": [{"code": f.code, "title": f.title, "max": two(f.max_score)} for f in fields],
+                "fields": [{"code": f.code, "title": f.title, "max": shown(f.max_score)} for f in fields],
+                "bonus_column": outside.bonus,
+                "deduction_column": outside.deduction,
                 "rows": [
                     {
                         "rank": r.rank,
                         "unit": r.unit.name,
-                        "fields": [two(r.field_scores[c]) if c in r.field_scores else "" for c in codes],
-                        "score": two(r.score),
-                        "max": two(r.max_score),
-                        "index": two(r.index),
+                        "fields": [shown(r.field_scores[c]) if c in r.field_scores else "" for c in codes],
+                        "bonus": shown(r.bonus),
+                        "deducted": shown(-r.deducted) if r.deducted else shown(r.deducted),
+                        "score": shown(r.score),
+                        "max": shown(r.max_score),
+                        "index": shown(r.index),
                         "classification": r.classification,
                     }
                     for r in block_rows
@@ -132,7 +143,7 @@ def build_context(period: Period) -> dict:
                         "unit": r.unit.name,
                         "head": r.head_name,
                         "title": r.head_title,
-                        "index": two(r.index),
+                        "index": shown(r.index),
                         "rating": r.head_rating,
                         "overridden": r.head_rating_overridden,
                     }

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils.text import slugify
 
 from scoring import scope as scoring_scope
-from scoring.models import Assessment, Kind, Phase, Score
+from scoring.models import Assessment, Kind, Phase, Score, display_score
 from scoring.selectors import assessment_totals, criteria_tree_for_framework
 from scoring.tree import vn
 from units.text import fold
@@ -48,9 +48,9 @@ def points(value: Decimal | None, *, negative: bool = False) -> str:
     return vn(value)
 
 
-def percent(value: Decimal) -> str:
-    """The index with two places and a decimal comma, as published: 88,35."""
-    return f"{value:.2f}".replace(".", ",")
+def percent(value: Decimal, decimals: int = 2) -> str:
+    """The index with the period's places and a decimal comma, as published: 88,35 (97,685)."""
+    return display_score(value, decimals)
 
 
 COLUMNS = ("self", "appraised", "final")
@@ -123,6 +123,9 @@ def _rows(assessment: Assessment, stage: str) -> list[dict]:
             # A parent made only of penalties (the "Điểm trừ" field) shows what was deducted.
             penalties_only = deduction or (sums.penalty_leaves and not sums.earning_leaves)
             shown = sums.penalties if penalties_only else sums.earned
+            if node.outside_max:
+                # The max of a bonus or deduction parent caps what its items add up to.
+                shown = {column: min(value, node.max_score) for column, value in shown.items()}
             row.update({column: points(shown.get(column), negative=bool(penalties_only)) for column in COLUMNS})
             row.update(max="" if penalties_only else points(node.max_score), deduction=bool(penalties_only))
             return sums
@@ -141,7 +144,7 @@ def _rows(assessment: Assessment, stage: str) -> list[dict]:
             sums.penalties, sums.penalty_leaves = values, 1
         else:
             # The self column adds up what the unit itself scores; survey points are not theirs.
-            sums.earned = {c: v for c, v in values.items() if c != "self" or node.kind == Kind.SELF}
+            sums.earned = {c: v for c, v in values.items() if c != "self" or node.is_self_claimed}
             sums.earning_leaves = 1
         return sums
 
@@ -181,10 +184,12 @@ def build_context(assessment: Assessment) -> dict:
     }[stage]
     summary = [
         {"label": score_label, "value": f"{points(totals.score)} / {points(totals.maximum)} điểm"},
-        {"label": index_label, "value": f"{percent(totals.index)}%"},
+        {"label": index_label, "value": f"{percent(totals.index, totals.decimals)}%"},
     ]
     if totals.deducted:
         summary.insert(1, {"label": "Trong đó điểm trừ", "value": f"{points(totals.deducted, negative=True)} điểm"})
+    if totals.bonus:
+        summary.insert(1, {"label": "Trong đó điểm thưởng", "value": f"+{points(totals.bonus)} điểm"})
     if na_rows:
         summary.append(
             {

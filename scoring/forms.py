@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 
 from django import forms
@@ -6,7 +7,7 @@ from django.core.exceptions import ValidationError
 from cchc.forms import DateField, ImportFileForm, ModelMultipleChoiceField
 from units.models import Block
 
-from .models import Criterion, Period, Score, format_score, parse_score
+from .models import Criterion, Period, Phase, Score, format_score, parse_score
 from .selectors.roster import roster_block_ids
 
 
@@ -46,8 +47,10 @@ class PeriodForm(forms.ModelForm):
             + list(Period.DEADLINE_FIELDS.values())
             + Period.BAND_FIELDS
             + Period.HEAD_FIELDS
+            + Period.SETTINGS_FIELDS
         )
         widgets = {name: DATE_WIDGET for name in Period.DEADLINE_FIELDS.values()} | {
+            "tie_rule": forms.RadioSelect,
             "legal_basis": forms.Textarea(attrs={"rows": 3, "placeholder": "Ví dụ: Kế hoạch số 45/KH-UBND ngày 10/02/2024 của UBND tỉnh"}),
         }
         field_classes = {name: ScoreInput for name in Period.BAND_FIELDS + Period.HEAD_FIELDS}
@@ -56,10 +59,21 @@ class PeriodForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["title"].required = False
         self.fields["title"].help_text = "Để trống: “Chỉ số cải cách hành chính năm …”."
+        for name in Period.SETTINGS_FIELDS:
+            self.fields[name].required = False
         if self.instance.pk:
             del self.fields["year"]
             self.fields["title"].required = True
             self.fields["title"].help_text = ""
+            # Shown but not posted once they may no longer change (the service refuses anyway,
+            # see scoring.services.period_settings): the precision after draft, the tie rule
+            # once approved.
+            if not self.instance.is_draft:
+                self.fields["decimals"].disabled = True
+                self.fields["decimals"].help_text = "Chỉ sửa được khi kỳ đánh giá ở giai đoạn dự thảo: đổi sau khi đã chấm sẽ làm thay đổi điểm."
+            if self.instance.phase == Phase.APPROVED:
+                self.fields["tie_rule"].disabled = True
+                self.fields["index_over_100"].disabled = True
             # Which of the roster's blocks the province's decision approves; none ticked: all.
             self.fields["decision_blocks"] = ModelMultipleChoiceField(
                 label="Khối được phê duyệt trong quyết định của tỉnh",
@@ -81,6 +95,17 @@ class PeriodForm(forms.ModelForm):
     @property
     def head_fields(self):
         return [self[name] for name in Period.HEAD_FIELDS]
+
+    @property
+    def settings_fields(self):
+        return [self[name] for name in Period.SETTINGS_FIELDS]
+
+    # Not posted (a script, an older page): as they are, the defaults for a new period.
+    def clean_decimals(self):
+        return self.cleaned_data.get("decimals") or self.instance.decimals
+
+    def clean_tie_rule(self):
+        return self.cleaned_data.get("tie_rule") or self.instance.tie_rule
 
 
 class TransitionForm(forms.Form):
@@ -131,11 +156,13 @@ class CriterionForm(forms.ModelForm):
 
     class Meta:
         model = Criterion
-        fields = ["title", "max_score", "kind", "rule", "guidance", "evidence_required", "na_allowed", "is_remediation"]
+        fields = ["title", "max_score", "kind", "rule", "guidance", "evidence_required", "na_allowed", "is_remediation", "inputs", "formula"]
         widgets = {
             "title": forms.Textarea(attrs={"rows": 2}),
             "rule": forms.Textarea(attrs={"rows": 2, "placeholder": "1=Đầy đủ, đúng hạn; 0,5=Chậm; 0=Không thực hiện"}),
             "guidance": forms.Textarea(attrs={"rows": 2}),
+            "inputs": forms.Textarea(attrs={"rows": 2, "placeholder": "a:Số hồ sơ giải quyết đúng hạn:hồ sơ:int; b:Tổng số hồ sơ:hồ sơ:int"}),
+            "formula": forms.TextInput(attrs={"placeholder": "thresholds a/b 95:1 80:0.5 0:0", "autocomplete": "off"}),
         }
 
     def _post_clean(self):
@@ -165,6 +192,26 @@ class RowForm(forms.Form):
     not_applicable = forms.BooleanField(required=False)
     verdict = forms.ChoiceField(required=False, choices=[("", "")] + list(Score.Verdict.choices))
     version = forms.IntegerField(min_value=0)
+
+
+INPUT_FIELD = re.compile(r"^in_([a-z][a-z0-9_]{0,19})$")
+MAX_POSTED_INPUTS = 8  # `scoring.formulas.MAX_INPUTS`
+
+
+def posted_inputs(post, prefix: str = "") -> dict[str, str] | None:
+    """A computed row's figures as its form posts them (`in_<name>`, `row-<id>-in_<name>` in a
+    sheet): {name: text}, or None when the form has none (a row scored by hand). The services
+    check the numbers; this only bounds what is read."""
+    found = {}
+    for key in post:
+        if not key.startswith(prefix):
+            continue
+        match = INPUT_FIELD.match(key[len(prefix):])
+        if match:
+            found[match.group(1)] = str(post.get(key) or "")[:30]
+            if len(found) > MAX_POSTED_INPUTS:
+                break
+    return found or None
 
 
 class EvidenceForm(forms.Form):

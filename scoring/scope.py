@@ -85,6 +85,15 @@ def results_visible(user, period: Period) -> bool:
     return sees_unpublished_results(user) or results_published(period)
 
 
+def may_read_unit_results(user, unit_id) -> bool:
+    """Whether `user` may read a unit's results at all (each year then as `results_visible`
+    says): the results' readers (staff, council, leaders, units' contacts), a unit's contact
+    only their own unit's — and, through it, its predecessors'."""
+    if not user.has_perm("scoring.view_results"):
+        return False
+    return not is_unit_editor_only(user) or user.unit_id == unit_id
+
+
 def own_ranking_block_id(user, period: Period) -> int | None:
     """The one block whose ranking a unit's contact (with no province-wide role) reads: the block
     their unit was assessed in that year (its framework's), never the unit's current block. None

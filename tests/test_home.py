@@ -325,6 +325,21 @@ def test_a_member_counts_the_rows_to_appraise_as_the_queue_does_with_the_deadlin
     assert home(client)[0].counts["to_appraise"] == 14
 
 
+def test_a_member_keeps_the_queue_of_the_year_under_appraisal_when_the_next_year_opens(client_of, appraising):
+    from tests.scoring.conftest import import_text, sample_text
+
+    later = import_text(sample_text(), year=2025).period
+    move(later, Phase.SELF_ASSESSMENT, appraising.staff)
+    client = client_of(appraising.member)
+    page, text = home(client)
+    assert "Thẩm định của Hội đồng — năm 2024" in text
+    queue = client.get(page.links["to_appraise"])
+    assert queue.context["period"].year == 2024
+    assert page.counts["to_appraise"] == queue.context["remaining"] == 15
+    staff_page, staff_text = home(client_of(appraising.staff))
+    assert "Cũng đang diễn ra: năm 2024 (thẩm định)" in re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", staff_text))
+
+
 def test_a_member_never_counts_the_fields_of_another_member(client_of, appraising):
     other = make_user(roles.COUNCIL, UnitFactory(), username="council_field_1")
     AppraisalAssignment.objects.create(period=appraising.period, member=other, field_code="1")

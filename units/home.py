@@ -12,7 +12,7 @@ from reports.models import GeneratedDocument
 from reports.selectors import document_list
 from scoring import scope
 from scoring.models import Period, Phase
-from scoring.selectors import current_period
+from scoring.selectors import council_period, current_period, open_periods
 from scoring.selectors import home as scoring_home
 from scoring.selectors import lineage_history
 from scoring.services.reminders import WHAT, ReminderRun
@@ -130,10 +130,14 @@ def _remind_wording(work: scoring_home.StaffWork, deadline: Deadline | None) -> 
 def home_sections(user, *, today: datetime.date) -> dict:
     """The sections of the user's roles, by name (council, unit, staff, inspector, leader)."""
     period = current_period()
-    sections: dict = {"period": period, "today": today}
+    others = [p for p in open_periods() if period is None or p.pk != period.pk]
+    sections: dict = {"period": period, "today": today, "other_periods": others}
     if scope.is_council(user):
-        sections["council"] = scoring_home.council_work(period, user) if period else None
-        sections["council_deadline"] = deadline_of(period, Phase.APPRAISAL, today)
+        # The council's card is about the year it appraises, which may be an earlier one.
+        appraised = council_period()
+        sections["council"] = scoring_home.council_work(appraised, user) if appraised else None
+        sections["council_deadline"] = deadline_of(appraised, Phase.APPRAISAL, today)
+        sections["council_period"] = appraised
     if scope.is_unit_editor(user):
         work = scoring_home.unit_work(period, user) if period else None
         phase = Phase.EXPLANATION if work is not None and work.explaining else Phase.SELF_ASSESSMENT

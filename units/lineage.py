@@ -153,6 +153,15 @@ class _Check:
                     row.day = parse_day(values["effective_date"])
                 except ValueError as exc:
                     self.fail(row, "effective_date", str(exc))
+                else:
+                    # A reorganisation is recorded once in force: closing a unit, ending its head's
+                    # term and handing its shortcomings over all happen on import, and a unit
+                    # still running must keep its own.
+                    if row.day > datetime.date.today():
+                        self.fail(row, "effective_date", (
+                            f"Ngày có hiệu lực {_d(row.day)} chưa đến: hãy nhập sự kiện sắp xếp từ ngày nó có hiệu lực."
+                        ))
+                        row.day = None
             if not row.basis:
                 self.fail(row, "legal_basis", "Chưa có căn cứ pháp lý (số, ký hiệu văn bản quyết định việc sắp xếp).")
             elif len(row.basis) > 255:
@@ -386,6 +395,15 @@ class _Check:
             refusal = parent_move_refusal(unit, later_parent_start(history[unit.pk], day), day)
             if refusal:
                 self.fail(row, "from_code", refusal)
+                continue
+            # Another act already moved the unit that very day: a second file must not rewrite
+            # the first one's record (and a re-import of the first flip it back).
+            taken = next((r for r in history[unit.pk] if r.valid_from == day and r.event is not None and r.event.key != row.key), None)
+            if taken is not None:
+                self.fail(row, "from_code", (
+                    f"{unit.name} đã có thay đổi cấp trên từ ngày {_d(day)} theo sự kiện '{taken.event.key}' "
+                    f"({taken.event.legal_basis}): không ghi đè được."
+                ))
                 continue
             node, seen = parent.pk, set()
             while node is not None and node != unit.pk and node not in seen:

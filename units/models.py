@@ -90,10 +90,15 @@ class Unit(models.Model):
         verbose_name_plural = "đơn vị"
         ordering = ["block__order", "code"]
         constraints = [
-            models.CheckConstraint(condition=~Q(parent=models.F("pk")), name="unit_not_own_parent"),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("pk")),
+                name="unit_not_own_parent",
+                violation_error_message="Đơn vị không thể là cấp trên của chính nó.",
+            ),
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
                 name="unit_dates_in_order",
+                violation_error_message="Ngày ngừng hoạt động không được trước ngày bắt đầu hoạt động.",
             ),
         ]
 

@@ -204,6 +204,11 @@ def unit_members_transfer(*, actor, unit: Unit, moves: dict[int, Unit | None]) -
     for target in moves.values():
         if target is not None and target.pk not in successors:
             raise UnitError(f"{target.name} không phải là đơn vị kế thừa của {unit.name}.")
+        if target is not None and successors[target.pk].is_closed:
+            raise UnitError(
+                f"{target.name} cũng đã ngừng hoạt động (đến {successors[target.pk].valid_to:%d/%m/%Y}): "
+                "hãy chuyển người dùng sang đơn vị đang hoạt động kế thừa nó."
+            )
     entries, moved, locked = [], [], []
     for pk, target in moves.items():
         user = users[pk]
@@ -364,8 +369,23 @@ def _validate_unit_rows(table: Table) -> tuple[list[RowError], dict[int, dict]]:
         if row["head_title"] and not row["head_name"]:
             errors.append(RowError(number, "head_name", "Có chức vụ nhưng chưa có họ tên người đứng đầu."))
     dated = _dated_values(table, errors)
+    for number, row in table.rows:
+        # A date the file leaves out keeps the stored one: the pair must still be in order.
+        stored, given = existing.get(row["code"]), dated.get(number, {})
+        if stored is None or not ({"valid_from", "valid_to"} & set(given)):
+            continue
+        start = given["valid_from"] if "valid_from" in given else stored.valid_from
+        end = given["valid_to"] if "valid_to" in given else stored.valid_to
+        if start and end and end < start:
+            column = "valid_to" if "valid_to" in given else "valid_from"
+            errors.append(RowError(number, column, (
+                f"Đơn vị {row['code']} sẽ ngừng hoạt động ({end:%d/%m/%Y}) trước ngày bắt đầu hoạt động ({start:%d/%m/%Y})."
+            )))
     _check_dates_against_lineage(table, dated, errors)
-    parent_of = {row["code"]: row["parent_code"] for _, row in table.rows}
+    # Parents as they stand, with the file's rows over them: a loop through a stored unit
+    # (A under B in the database, B under A in the file) is a loop too.
+    parent_of = {code: unit.parent.code for code, unit in existing.items() if unit.parent_id}
+    parent_of.update({row["code"]: row["parent_code"] for _, row in table.rows})
     today = datetime.date.today()
     moving = {
         row["code"]: number for number, row in table.rows
@@ -390,7 +410,7 @@ def _validate_unit_rows(table: Table) -> tuple[list[RowError], dict[int, dict]]:
         elif parent not in first_row_of and parent not in existing:
             errors.append(RowError(number, "parent_code", f"Không tìm thấy đơn vị cấp trên có mã '{parent}'."))
         else:
-            # Follow the chain inside the file to catch A → B → A.
+            # Follow the chain (the file's rows over the stored parents) to catch A → B → A.
             seen, node = {row["code"]}, parent
             while node and node in parent_of:
                 if node in seen:

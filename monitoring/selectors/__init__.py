@@ -1,5 +1,6 @@
 """Reads of the monitoring app, one module per part of issue #22."""
 
+from .emulation import EmulationPackage, describe_rule, emulation_package, emulation_rule, package_refusal, proposes
 from .initiatives import EXPORT_COLUMNS as INITIATIVE_EXPORT_COLUMNS
 from .initiatives import initiative_detail, initiative_export_rows, initiative_list
 from .plan import (
@@ -38,6 +39,7 @@ from .self_inspection import (
 )
 
 __all__ = [
+    "EmulationPackage", "describe_rule", "emulation_package", "emulation_rule", "package_refusal", "proposes",
     "BUCKETS", "INITIATIVE_EXPORT_COLUMNS", "STATE_LABELS", "SUMMARY_COLUMNS", "TASK_STATE_LABELS", "UNDECLARED", "Coverage", "PlanDashboard",
     "TaskCounts", "coverage", "format_share", "initiative_detail", "initiative_export_rows", "initiative_list", "min_share",
     "plan_dashboard", "plan_export_rows", "plan_list", "plan_summary_rows", "plan_tasks", "province_coverage", "reference_day",

@@ -1,5 +1,6 @@
 """Writes of the monitoring app, one module per part of issue #22."""
 
+from .emulation import emulation_rule_set
 from .errors import MonitoringError
 from .initiatives import initiative_recognise, initiative_register, initiative_replicate, initiative_start, initiative_update
 from .plan import (
@@ -29,7 +30,7 @@ from .self_inspection import (
 )
 
 __all__ = [
-    "MonitoringError", "TASK_COLUMNS", "TASK_FILE_COLUMNS", "TASK_REQUIRED_COLUMNS", "TaskImportResult",
+    "MonitoringError", "TASK_COLUMNS", "emulation_rule_set", "TASK_FILE_COLUMNS", "TASK_REQUIRED_COLUMNS", "TaskImportResult",
     "initiative_recognise", "initiative_register", "initiative_replicate", "initiative_start", "initiative_update",
     "parse_deadline", "parse_field", "plan_save", "plan_tasks_import", "report_calendar_set", "report_reminders_send",
     "report_submit", "self_inspection_finding_add", "self_inspection_plan", "self_inspection_record",

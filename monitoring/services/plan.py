@@ -77,6 +77,16 @@ def _end_of_month(year: int, month: int) -> datetime.date:
     return following - datetime.timedelta(days=1)
 
 
+def _year_of(raw: str, written: str | None, year: int) -> int:
+    """The year a "Quý II/2026" or "Tháng 6/2026" names (the plan's year when none is written),
+    within the years a date may have (1900–2100, as every date the app takes)."""
+    if written is None:
+        return year
+    if not 1900 <= int(written) <= 2100:
+        raise ValueError(f"Thời hạn “{raw}” không hợp lệ: năm phải trong khoảng 1900–2100.")
+    return int(written)
+
+
 def parse_deadline(text: str, year: int) -> datetime.date | None:
     """A deadline as a plan writes it: a date (dd/mm/yyyy, yyyy-mm-dd, an Excel date), "Quý II"
     (its last day), "Tháng 6" (its last day), both of the plan's year unless one is given, or
@@ -88,12 +98,12 @@ def parse_deadline(text: str, year: int) -> datetime.date | None:
     if match := _QUARTER.fullmatch(folded):
         if match[1] not in QUARTERS:
             raise ValueError(f"Thời hạn “{raw}” không hợp lệ: quý phải là I, II, III hoặc IV.")
-        return _end_of_month(int(match[2] or year), QUARTERS[match[1]] * 3)
+        return _end_of_month(_year_of(raw, match[2], year), QUARTERS[match[1]] * 3)
     if match := _MONTH.fullmatch(folded):
         month = int(match[1])
         if not 1 <= month <= 12:
             raise ValueError(f"Thời hạn “{raw}” không hợp lệ: tháng phải từ 1 đến 12.")
-        return _end_of_month(int(match[2] or year), month)
+        return _end_of_month(_year_of(raw, match[2], year), month)
     # An Excel date cell arrives as "2026-06-30 00:00:00".
     day = re.sub(r"[ T]00:00(:00)?$", "", raw)
     try:

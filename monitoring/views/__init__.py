@@ -1,5 +1,6 @@
 """Views of the monitoring app, one module per part of issue #22."""
 
+from .emulation import emulation, emulation_file, emulation_home, emulation_rule
 from .initiatives import (
     initiative_detail,
     initiative_edit,
@@ -41,6 +42,7 @@ from .self_inspection import (
 )
 
 __all__ = [
+    "emulation", "emulation_file", "emulation_home", "emulation_rule",
     "home", "initiative_detail", "initiative_edit", "initiative_evidence", "initiative_export", "initiative_list",
     "initiative_recognise", "initiative_register", "initiative_replicate", "initiative_start", "my_tasks", "plan_detail",
     "plan_edit", "plan_export", "plan_import", "plan_list", "report_calendar", "report_file", "report_remind",

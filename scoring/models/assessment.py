@@ -9,6 +9,7 @@ from django.db.models import Q
 
 from cchc.uploads import EvidencePath
 
+from ..formulas import FormulaError, inputs_text
 from .framework import Criterion, Framework, Kind, Period, format_score
 
 
@@ -35,11 +36,19 @@ class Assessment(models.Model):
     # The totals of the score rows, kept by `assessment_totals_refresh` after every write to them,
     # so that a block's ranking reads one row per unit instead of aggregating every score row of the
     # period (400,000 a year nationally). `field_totals` maps a field's code to the
-    # [earned, maximum, deducted] strings of its applicable leaves.
-    total_earned = models.DecimalField("điểm đạt", max_digits=8, decimal_places=2, default=0)
-    total_max = models.DecimalField("điểm tối đa", max_digits=8, decimal_places=2, default=0)
-    total_deducted = models.DecimalField("điểm trừ", max_digits=8, decimal_places=2, default=0)
-    total_index = models.DecimalField("chỉ số (%)", max_digits=5, decimal_places=2, default=0)
+    # [earned, maximum, deducted] strings of its applicable leaves. Three places whatever the
+    # period's precision (`Period.decimals`): a 2-decimal period's totals are stored exactly.
+    total_earned = models.DecimalField("điểm đạt", max_digits=9, decimal_places=3, default=0)
+    total_max = models.DecimalField("điểm tối đa", max_digits=9, decimal_places=3, default=0)
+    total_deducted = models.DecimalField("điểm trừ", max_digits=9, decimal_places=3, default=0)
+    # Bonus points (điểm thưởng) added to the total, after their caps; `field_totals` carries the
+    # field's bonus as a fourth string.
+    total_bonus = models.DecimalField("điểm thưởng", max_digits=9, decimal_places=3, default=0)
+    total_index = models.DecimalField("chỉ số (%)", max_digits=6, decimal_places=3, default=0)
+    # score / max exactly, as an integer (`Totals.ratio_key`): what a period with the exact tie
+    # rule ranks on. An integer because a decimal ratio is not exact in SQLite (stored as a float)
+    # and a division in SQL is rounded differently by each database.
+    total_ratio = models.BigIntegerField("tỷ lệ điểm chính xác (để xếp hạng)", default=0)
     field_totals = models.JSONField("điểm theo lĩnh vực", default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -50,7 +59,10 @@ class Assessment(models.Model):
         ordering = ["period", "framework__block__order", "unit__code"]
         constraints = [models.UniqueConstraint(fields=["period", "unit"], name="assessment_one_per_unit_and_period")]
         # A unit's rank is the number of its block's assessments with a higher index, plus one.
-        indexes = [models.Index(fields=["framework", "total_index"], name="assessment_rank")]
+        indexes = [
+            models.Index(fields=["framework", "total_index"], name="assessment_rank"),
+            models.Index(fields=["framework", "total_ratio"], name="assessment_rank_exact"),
+        ]
 
     def __str__(self):
         return f"Phiếu đánh giá {self.unit.name} năm {self.period.year}"
@@ -76,9 +88,11 @@ class Score(models.Model):
 
     assessment = models.ForeignKey(Assessment, verbose_name="phiếu đánh giá", on_delete=models.CASCADE, related_name="scores")
     criterion = models.ForeignKey(Criterion, verbose_name="tiêu chí", on_delete=models.CASCADE, related_name="scores")
-    self_score = models.DecimalField("điểm tự đánh giá", max_digits=6, decimal_places=2, null=True, blank=True)
+    # Three places, the most a period allows (`Period.decimals`); the services refuse more than the
+    # period's own.
+    self_score = models.DecimalField("điểm tự đánh giá", max_digits=7, decimal_places=3, null=True, blank=True)
     self_note = models.TextField("thuyết minh tự đánh giá", blank=True)
-    appraised_score = models.DecimalField("điểm thẩm định", max_digits=6, decimal_places=2, null=True, blank=True)
+    appraised_score = models.DecimalField("điểm thẩm định", max_digits=7, decimal_places=3, null=True, blank=True)
     appraisal_reason = models.TextField("lý do trừ điểm", blank=True)
     appraised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="người thẩm định", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -98,12 +112,19 @@ class Score(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="người kết luận giải trình", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     explanation_verdict_at = models.DateTimeField("thời điểm kết luận giải trình", null=True, blank=True)
-    final_score = models.DecimalField("điểm cuối cùng", max_digits=6, decimal_places=2, null=True, blank=True)
+    final_score = models.DecimalField("điểm cuối cùng", max_digits=7, decimal_places=3, null=True, blank=True)
     council_note = models.TextField("ý kiến của Hội đồng", blank=True)
     finalized_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="người hoàn thiện", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     finalized_at = models.DateTimeField("thời điểm hoàn thiện", null=True, blank=True)
+    # The figures of a computed row (`Criterion.formula`) at each stage, {input name: number as
+    # text}; the stage's score field holds the points computed from them, so totals and rankings
+    # read scores alone. The council corrects the figures, not the points; empty final figures
+    # mean "as appraised", as an empty final score does.
+    self_inputs = models.JSONField("số liệu tự đánh giá", default=dict, blank=True)
+    appraised_inputs = models.JSONField("số liệu thẩm định", default=dict, blank=True)
+    final_inputs = models.JSONField("số liệu cuối cùng", default=dict, blank=True)
     not_applicable = models.BooleanField("không áp dụng", default=False)
     # What the unit itself said: the council may overturn `not_applicable` when it appraises, and
     # the unit reads that only from the explanation round on, like the council's scores.
@@ -143,6 +164,26 @@ class Score(models.Model):
     @property
     def is_appraised(self) -> bool:
         return self.appraised_at is not None
+
+    def _inputs_text(self, values: dict) -> str:
+        try:
+            computed = self.criterion.computed
+        except FormulaError:
+            computed = None
+        return inputs_text(computed, values)
+
+    @property
+    def self_inputs_text(self) -> str:
+        """The unit's figures of a computed row as people read them ('' when none)."""
+        return self._inputs_text(self.self_inputs)
+
+    @property
+    def appraised_inputs_text(self) -> str:
+        return self._inputs_text(self.appraised_inputs)
+
+    @property
+    def final_inputs_text(self) -> str:
+        return self._inputs_text(self.final_inputs)
 
     def current_value_text(self, stage: str) -> str:
         """The stage's value as people read it: '0,5', 'không áp dụng' or 'chưa chấm'."""
@@ -270,9 +311,10 @@ class ReminderLog(models.Model):
 
 
 SCORED_KINDS_BY_STAGE = {
-    # Which leaves each stage writes: survey points come from the survey, deductions from the council.
-    "self": [Kind.SELF],
-    "appraisal": [Kind.SELF, Kind.DEDUCTION],
-    "final": [Kind.SELF, Kind.DEDUCTION, Kind.SURVEY],
+    # Which leaves each stage writes: survey points come from the survey, deductions from the
+    # council; bonus points are claimed by the unit and appraised like its other rows.
+    "self": [Kind.SELF, Kind.BONUS],
+    "appraisal": [Kind.SELF, Kind.BONUS, Kind.DEDUCTION],
+    "final": [Kind.SELF, Kind.BONUS, Kind.DEDUCTION, Kind.SURVEY],
     "survey": [Kind.SURVEY],
 }

@@ -1,7 +1,7 @@
 """Assessment periods (kỳ đánh giá) and the criteria frameworks (bộ chỉ số) of each block."""
 
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -9,7 +9,51 @@ from django.db import models
 
 from cchc.tabular import parse_decimal
 
+from ..formulas import Computed, FormulaError, computed_of, declaration_problems
+
 CENT = Decimal("0.01")
+
+# --- Precision ------------------------------------------------------------------------------------
+# A period scores with 2 or 3 decimals (`Period.decimals`): the province's rules fix it, and
+# some years publish 97,685. Every parse, rounding and fixed-width display of a score or an index
+# goes through `score_quantum`, so a page, a file and the decision never disagree on a digit.
+
+DECIMAL_CHOICES = [(2, "2 chữ số thập phân"), (3, "3 chữ số thập phân")]
+DEFAULT_DECIMALS = 2
+# The score and total columns keep 3 places, the most any period uses: a 2-decimal period's
+# values are stored exactly (0.5 reads back as 0.500, the same number; pages and files write
+# them with the period's own places).
+STORED_DECIMALS = 3
+DECIMAL_WORDS = {2: "hai", 3: "ba"}
+
+
+def score_quantum(decimals: int = DEFAULT_DECIMALS) -> Decimal:
+    """The step of a period's scores and index: 0.01 for 2 decimals, 0.001 for 3. The one
+    place a precision becomes a number; everything else asks it."""
+    if decimals not in DECIMAL_WORDS:
+        raise ValueError(f"Số chữ số thập phân phải là 2 hoặc 3, không phải {decimals}.")
+    return Decimal(1).scaleb(-decimals)
+
+
+def round_score(value, decimals: int = DEFAULT_DECIMALS) -> Decimal:
+    """A computed value (a survey average, the index) rounded half-up to the period's decimals,
+    as the published decisions round (88,345 → 88,35 with 2 decimals, not banker's rounding).
+    ValueError for a number too long to be a score."""
+    try:
+        return Decimal(value).quantize(score_quantum(decimals), rounding=ROUND_HALF_UP)
+    except InvalidOperation:
+        raise ValueError(f"Điểm '{value}' quá lớn.") from None
+
+
+def fixed_score(value, decimals: int = DEFAULT_DECIMALS) -> str:
+    """A score or an index with exactly the period's decimals and a dot, as files carry it:
+    '88.35', '97.685'. Half-up, like `round_score`."""
+    return f"{round_score(value, decimals):.{decimals}f}"
+
+
+def display_score(value, decimals: int = DEFAULT_DECIMALS) -> str:
+    """The same as people read it on pages and in the decision: '88,35', '97,685'."""
+    return fixed_score(value, decimals).replace(".", ",")
 
 
 def _vn(value: Decimal) -> str:
@@ -30,12 +74,17 @@ def format_score(value: Decimal | None) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def parse_score(text) -> Decimal:
+def parse_score(text, decimals: int = DEFAULT_DECIMALS) -> Decimal:
     """A score typed by a person ('0,5', '0.5', ' 1 ') or stored; ValueError with a Vietnamese message
-    when it is not a number with at most two decimals."""
+    when it is not a number with at most `decimals` decimals (the period's: typed input is never
+    rounded, 1,005 in a 2-decimal period is a typo to fix, not 1,01)."""
     value = text if isinstance(text, Decimal) else parse_decimal(str(text))
-    if value != value.quantize(CENT):
-        raise ValueError(f"Điểm '{text}' có quá hai chữ số thập phân.")
+    try:
+        exact = value == value.quantize(score_quantum(decimals))
+    except InvalidOperation:  # more digits than a Decimal holds: no score is that long
+        raise ValueError(f"Điểm '{text}' quá lớn.") from None
+    if not exact:
+        raise ValueError(f"Điểm '{text}' có quá {DECIMAL_WORDS[decimals]} chữ số thập phân.")
     return value
 
 
@@ -102,9 +151,41 @@ class Period(models.Model):
         help_text="Để trống: tất cả các khối của kỳ đánh giá.",
     )
 
+    class TieRule(models.TextChoices):
+        """How units with the same index rank. The province's decision ranks on the index as
+        published ("displayed": 90,02 and 90,02 share a rank); some years rank on the exact
+        points ("exact": 90,0249… before 90,0151…, a shared rank only for exactly equal ratios)."""
+
+        DISPLAYED = "displayed", "Đồng hạng khi chỉ số (đã làm tròn) bằng nhau"
+        EXACT = "exact", "Xếp theo tỷ lệ điểm chính xác, chỉ đồng hạng khi bằng nhau tuyệt đối"
+
+    decimals = models.PositiveSmallIntegerField(
+        "số chữ số thập phân",
+        choices=DECIMAL_CHOICES,
+        default=DEFAULT_DECIMALS,
+        help_text="Điểm từng tiêu chí, tổng điểm và Chỉ số được làm tròn (lên từ 5) đến số chữ số này. Chỉ sửa được khi kỳ đánh giá ở giai đoạn dự thảo.",
+    )
+    tie_rule = models.CharField(
+        "cách xếp hạng khi bằng điểm",
+        max_length=12,
+        choices=TieRule.choices,
+        default=TieRule.DISPLAYED,
+        help_text="Sửa được đến khi kết quả được phê duyệt.",
+    )
+    # Bonus points can lift a unit's total above its maximum. Most provinces still publish an
+    # index of at most 100 %; a period may let it show above (the points are kept either way).
+    index_over_100 = models.BooleanField(
+        "chỉ số được vượt 100%",
+        default=False,
+        help_text="Không chọn: Chỉ số tối đa 100% dù điểm thưởng đưa tổng điểm vượt điểm tối đa.",
+    )
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # The precision and the tie rule: set apart from the other fields because changing them is
+    # refused once it would change scores or an approved ranking (`period_settings_update`).
+    SETTINGS_FIELDS = ["decimals", "tie_rule", "index_over_100"]
     DEADLINE_FIELDS = {
         Phase.DRAFT: "draft_deadline",
         Phase.SELF_ASSESSMENT: "self_assessment_deadline",
@@ -140,6 +221,13 @@ class Period(models.Model):
                 errors[name] = "Hạn của giai đoạn sau không được trước hạn của giai đoạn trước."
         if errors:
             raise ValidationError(errors)
+
+    # --- Precision (see `score_quantum`) ---
+
+    @property
+    def quantum(self) -> Decimal:
+        """0.01 or 0.001: the step of this period's scores and index."""
+        return score_quantum(self.decimals)
 
     @property
     def phase_index(self) -> int:
@@ -239,13 +327,24 @@ class Kind(models.TextChoices):
     SELF = "self", "Tự đánh giá, thẩm định"
     SURVEY = "survey", "Điều tra xã hội học"
     DEDUCTION = "deduction", "Điểm trừ"
+    BONUS = "bonus", "Điểm thưởng"
+
+
+# Rows the unit claims itself, with evidence, and the council appraises: ordinary rows and bonus
+# points (điểm thưởng, điểm cộng: tasks done beyond the plan).
+SELF_CLAIMED_KINDS = [Kind.SELF, Kind.BONUS]
+# Rows outside the maximum: bonus points are added to the total and penalties subtracted, each
+# kind capped by the max of the top of its subtree (see `scoring.tree.counted_children`).
+OUTSIDE_MAX_KINDS = [Kind.BONUS, Kind.DEDUCTION]
 
 
 class Criterion(models.Model):
     """A node of the framework: a field (1), a criterion (1.2) or a sub-criterion (1.2.3).
 
-    A parent's points are the sum of its children's, so only leaves are scored. Deduction nodes
-    are penalties subtracted from the total; their max is the largest penalty, outside the 100."""
+    A parent's points are the sum of its children's, so only leaves are scored. Bonus nodes add
+    points and deduction nodes subtract them, outside the maximum (the 100); the max of a bonus
+    or deduction parent is the cap of its children's sum, which may be larger. A leaf with
+    `inputs` and a `formula` is scored from the figures the unit enters (`scoring.formulas`)."""
 
     framework = models.ForeignKey(Framework, verbose_name="bộ chỉ số", on_delete=models.CASCADE, related_name="criteria")
     parent = models.ForeignKey(
@@ -270,6 +369,18 @@ class Criterion(models.Model):
         "tiêu chí khắc phục tồn tại, hạn chế",
         default=False,
         help_text="Chấm kết quả khắc phục tồn tại, hạn chế phát hiện qua thẩm định, kiểm tra năm trước.",
+    )
+    inputs = models.TextField(
+        "số liệu đơn vị nhập",
+        blank=True,
+        help_text="Để trống nếu chấm điểm trực tiếp. Mỗi số liệu dạng tên:nội dung:đơn vị tính:int|dec, cách nhau bởi dấu chấm phẩy: "
+        "a:Số hồ sơ giải quyết đúng hạn:hồ sơ:int; b:Tổng số hồ sơ:hồ sơ:int",
+    )
+    formula = models.TextField(
+        "công thức tính điểm",
+        blank=True,
+        help_text="ratio a b (a/b × điểm tối đa); thresholds a/b 95:1 80:0.5 0:0 (theo tỷ lệ %); steps n 4:1 3:0.75 "
+        "(tỷ lệ điểm tối đa theo số lần); expr min(a, b) / 2 (biểu thức + − × ÷, min, max).",
     )
     order = models.PositiveIntegerField("thứ tự", default=0)
 
@@ -298,16 +409,61 @@ class Criterion(models.Model):
     def is_deduction(self) -> bool:
         return self.kind == Kind.DEDUCTION
 
+    @property
+    def is_bonus(self) -> bool:
+        return self.kind == Kind.BONUS
+
+    @property
+    def is_self_claimed(self) -> bool:
+        return self.kind in SELF_CLAIMED_KINDS
+
+    @property
+    def outside_max(self) -> bool:
+        return self.kind in OUTSIDE_MAX_KINDS
+
+    @property
+    def is_computed(self) -> bool:
+        return bool((self.formula or "").strip())
+
+    @property
+    def computed(self) -> Computed | None:
+        """The row's inputs and rule, parsed (None for a row scored by hand); read once per
+        object. FormulaError for a declaration never checked (typed in the admin)."""
+        key = (self.inputs, self.formula)
+        cached = getattr(self, "_computed_cache", None)
+        if cached is None or cached[0] != key:
+            cached = (key, computed_of(self.inputs, self.formula))
+            self._computed_cache = cached
+        return cached[1]
+
+    @property
+    def formula_description(self) -> str:
+        """The rule in words for the pages; '' for a row scored by hand or a broken rule."""
+        try:
+            computed = self.computed
+        except FormulaError:
+            return ""
+        return computed.describe(self.max_score) if computed else ""
+
+    @property
+    def input_specs(self) -> list:
+        try:
+            computed = self.computed
+        except FormulaError:
+            return []
+        return computed.specs if computed else []
+
     def allowed_values(self) -> list[tuple[Decimal, str]]:
         """The levels of the rule, highest first: [(Decimal('1'), 'Đầy đủ, đúng hạn'), ...].
         Empty when any value from 0 to the max is allowed. ValueError if the rule is malformed."""
         return parse_rule(self.rule)
 
-    def check_score(self, value) -> Decimal:
-        """The score as a Decimal of two places, or ValidationError with a Vietnamese message when
-        the rule or the max does not allow it. '0,5' and '0.5' are both accepted."""
+    def check_score(self, value, decimals: int = DEFAULT_DECIMALS) -> Decimal:
+        """The score as a Decimal of the period's `decimals` places, or ValidationError with a
+        Vietnamese message when the precision, the rule or the max does not allow it. '0,5' and
+        '0.5' are both accepted."""
         try:
-            score = parse_score(value)
+            score = parse_score(value, decimals)
         except ValueError as exc:
             raise ValidationError(str(exc)) from None
         if score < 0:
@@ -320,7 +476,7 @@ class Criterion(models.Model):
         if levels and score not in {v for v, _ in levels}:
             allowed = "; ".join(_vn(v) for v, _ in levels)
             raise ValidationError(f"Tiêu chí {self.code} chỉ chấm một trong các mức: {allowed}.")
-        return score.quantize(CENT)
+        return score.quantize(score_quantum(decimals))
 
     def field_problems(self) -> list[tuple[str, str]]:
         """Problems of this row alone, as (field, message); the tree checks sums across rows."""
@@ -340,7 +496,7 @@ class Criterion(models.Model):
         elif self.max_score != self.max_score.quantize(CENT):
             problems.append(("max_score", "Điểm tối đa có quá hai chữ số thập phân."))
         if self.kind not in Kind.values:
-            problems.append(("kind", f"Loại '{self.kind}' không hợp lệ (self, survey hoặc deduction)."))
+            problems.append(("kind", f"Loại '{self.kind}' không hợp lệ (self, survey, bonus hoặc deduction)."))
         try:
             levels = parse_rule(self.rule)
         except ValueError as exc:
@@ -356,6 +512,9 @@ class Criterion(models.Model):
                     problems.append(
                         ("rule", f"Mức cao nhất của cách chấm ({format_score(levels[0][0])}) phải bằng điểm tối đa {format_score(self.max_score)}.")
                     )
+        problems += declaration_problems(
+            code=self.code, inputs=self.inputs, formula=self.formula, max_score=self.max_score, kind=self.kind, rule=self.rule
+        )
         return problems
 
     def clean(self):

@@ -5,9 +5,12 @@ from .assessment import *  # noqa: F403
 from .assessment import __all__ as _assessment_all
 from .framework import (
     FRAMEWORK_COLUMNS,
+    FRAMEWORK_IMPORT_COLUMNS,
+    FRAMEWORK_OPTIONAL_COLUMNS,
     FrameworkTree,
     criteria_tree_for_framework,
     framework_export_rows,
+    framework_export_table,
     framework_for,
     framework_trees_for_period,
     period_list,
@@ -19,6 +22,6 @@ from .roster import *  # noqa: F403
 from .roster import __all__ as _roster_all
 
 __all__ = [
-    "FRAMEWORK_COLUMNS", "FrameworkTree", "criteria_tree_for_framework", "framework_export_rows", "framework_for",
+    "FRAMEWORK_COLUMNS", "FRAMEWORK_IMPORT_COLUMNS", "FRAMEWORK_OPTIONAL_COLUMNS", "framework_export_table", "FrameworkTree", "criteria_tree_for_framework", "framework_export_rows", "framework_for",
     "framework_trees_for_period", "period_list", "phase_events", *_assessment_all, *_results_all, *_roster_all,
 ]

@@ -2,21 +2,22 @@
 Every function runs a fixed number of queries, whatever the number of units or criteria."""
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from fractions import Fraction
 
-from django.db.models import Case, CharField, Count, DecimalField, Exists, OuterRef, Prefetch, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, CharField, Count, DecimalField, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, Concat, StrIndex, Substr
 
 from audit.models import AuditEvent
 from audit.selectors import audit_events_for
-from ..models import CENT, Assessment, Criterion, Evidence, Kind, Period, Phase, Score
+from ..models import OUTSIDE_MAX_KINDS, SELF_CLAIMED_KINDS, Assessment, Criterion, Evidence, Kind, Period, Phase, Score, round_score
 from .. import scope
 from ..scope import field_of, member_scope
 from .framework import criteria_tree_for_framework
 
 ZERO = Decimal("0")
 HUNDRED = Decimal("100")
-APPRAISED_KINDS = [Kind.SELF, Kind.DEDUCTION]
+APPRAISED_KINDS = [Kind.SELF, Kind.BONUS, Kind.DEDUCTION]
 
 # The level-1 code of a criterion, in SQL: "2.1.3" → "2" (a field's own code has no dot).
 FIELD_CODE = Substr(
@@ -24,11 +25,20 @@ FIELD_CODE = Substr(
     1,
     StrIndex(Concat("criterion__code", Value(".")), Value(".")) - 1,
 )
-EFFECTIVE = Coalesce("final_score", "appraised_score", "self_score", Value(ZERO), output_field=DecimalField(max_digits=8, decimal_places=2))
+# Sums of stored leaves carry the storage's three places (SQLite hands sums back as floats,
+# which Django quantizes to the output field's places: two would cut 97.685 to 97.69).
+SUM_FIELD = DecimalField(max_digits=12, decimal_places=3)
+EFFECTIVE = Coalesce("final_score", "appraised_score", "self_score", Value(ZERO), output_field=SUM_FIELD)
+# ⌊score / max × 10^18⌋: distinct ratios of totals under 10^6 points with three places differ by
+# more than 10^-18, so their keys differ; equal ratios (45/50 and 90/100) get the same key.
+RATIO_SCALE = 10**18
+BIGINT_MAX = 2**63 - 1
 
 
-def _q(value) -> Decimal:
-    return (Decimal(value) if value is not None else ZERO).quantize(CENT)
+def _q(value, decimals: int) -> Decimal:
+    # A sum of leaves stored with the period's places has those places: this only fixes the
+    # exponent (and undoes a float sum's last-bit noise), it rounds nothing.
+    return round_score(Decimal(value) if value is not None else ZERO, decimals)
 
 
 # --- Totals --------------------------------------------------------------------------------------
@@ -37,9 +47,15 @@ def _q(value) -> Decimal:
 @dataclass
 class FieldTotal:
     code: str
-    earned: Decimal = ZERO  # effective points of applicable, non-deduction leaves
-    maximum: Decimal = ZERO  # max points of applicable, non-deduction leaves
-    deducted: Decimal = ZERO  # penalties of the field's deduction leaves
+    earned: Decimal = ZERO  # effective points of applicable ordinary leaves (not bonus, not deduction)
+    maximum: Decimal = ZERO  # max points of applicable ordinary leaves
+    deducted: Decimal = ZERO  # penalties of the field's deduction leaves, after their caps
+    bonus: Decimal = ZERO  # bonus points of the field's bonus leaves, after their caps
+
+    @property
+    def points(self) -> Decimal:
+        """What the field adds to the total: earned + bonus − penalties."""
+        return self.earned + self.bonus - self.deducted
 
 
 @dataclass
@@ -52,60 +68,135 @@ class Totals:
     maximum: Decimal = ZERO
     deducted: Decimal = ZERO
     fields: dict[str, FieldTotal] = field(default_factory=dict)
+    decimals: int = 2  # the period's (`Period.decimals`)
+    bonus: Decimal = ZERO  # bonus points after their caps, outside the maximum
+    index_over_100: bool = False  # the period's (`Period.index_over_100`)
 
     @property
     def score(self) -> Decimal:
-        return max(self.earned - self.deducted, ZERO)
+        """Σ ordinary leaves + bonus − penalties (each capped), never below zero. Bonus points may
+        take it above the maximum."""
+        return max(self.earned + self.bonus - self.deducted, ZERO)
+
+    @property
+    def rated_score(self) -> Decimal:
+        """The score the index is taken of: capped at the maximum unless the period lets the
+        index exceed 100 %."""
+        return self.score if self.index_over_100 else min(self.score, self.maximum)
 
     @property
     def index(self) -> Decimal:
-        # Half-up to two places, as the published decisions round (88,35 %, not banker's rounding).
+        # Rounded once, half-up, to the period's decimals, from the exact sums (88,35 %, not
+        # banker's rounding, and never a rounded figure rounded again).
         if not self.maximum:
-            return ZERO
-        return (self.score / self.maximum * HUNDRED).quantize(CENT, rounding=ROUND_HALF_UP)
+            return round_score(ZERO, self.decimals)
+        return round_score(self.rated_score / self.maximum * HUNDRED, self.decimals)
+
+    @property
+    def ratio_key(self) -> int:
+        """score / max as an exact integer key (⌊ratio × 10^18⌋, see RATIO_SCALE): what the
+        exact tie rule ranks on. 0 for a unit with no maximum."""
+        if not self.maximum or self.rated_score <= 0:
+            return 0
+        return min(Fraction(self.rated_score) * RATIO_SCALE // Fraction(self.maximum), BIGINT_MAX)
 
 
-SELF_ONLY = Coalesce("self_score", Value(ZERO), output_field=DecimalField(max_digits=8, decimal_places=2))
+SELF_ONLY = Coalesce("self_score", Value(ZERO), output_field=SUM_FIELD)
 
 
 def assessment_totals_for_period(period: Period, *, assessment_ids=None, self_only: bool = False) -> dict[int, Totals]:
-    """Totals of every assessment of the period (or of the given ones), per field and overall,
-    in one aggregate query. Effective score = final, else appraised, else self.
+    """Totals of every assessment of the period (or of the given ones), per field and overall:
+    one aggregate query, and one more for the caps when some bonus or penalty is given.
+    Effective score = final, else appraised, else self.
+
+    total = Σ ordinary leaves + min(Σ bonus, cap) − min(Σ penalties, cap): bonus and deduction
+    leaves come out of the aggregate one by one and are capped by `_outside_points`.
 
     `self_only` gives the unit's own running total while it self-assesses: its self scores over
-    the self-assessed leaves only (survey points and penalties come later, from others)."""
+    the leaves it claims itself (its bonus points included; survey points and penalties come
+    later, from others)."""
     # The unit's own running total counts what the unit itself said is applicable.
     applicable = Q(self_not_applicable=False) if self_only else Q(not_applicable=False)
-    deduction = Q(criterion__kind=Kind.DEDUCTION)
+    outside = Q(criterion__kind__in=OUTSIDE_MAX_KINDS)
     rows = Score.objects.filter(assessment__period=period)
     if self_only:
-        rows = rows.filter(criterion__kind=Kind.SELF)
+        rows = rows.filter(criterion__kind__in=SELF_CLAIMED_KINDS)
     if assessment_ids is not None:
         rows = rows.filter(assessment_id__in=list(assessment_ids))
     rows = (
         rows.order_by()
-        .annotate(field_code=FIELD_CODE)
-        .values("assessment_id", "field_code")
+        .annotate(field_code=FIELD_CODE, outside_id=Case(When(outside, then="criterion_id"), default=None, output_field=IntegerField()))
+        .values("assessment_id", "field_code", "outside_id")
         .annotate(
-            earned=Sum(SELF_ONLY if self_only else EFFECTIVE, filter=applicable & ~deduction),
-            maximum=Sum("criterion__max_score", filter=applicable & ~deduction),
-            deducted=Sum(SELF_ONLY if self_only else EFFECTIVE, filter=applicable & deduction),
+            earned=Sum(SELF_ONLY if self_only else EFFECTIVE, filter=applicable),
+            maximum=Sum("criterion__max_score", filter=applicable & ~outside),
         )
     )
     totals: dict[int, Totals] = {}
+    places = period.decimals
+    outside_leaves: dict[int, dict[int, Decimal]] = {}
     for row in rows:
-        total = totals.setdefault(row["assessment_id"], Totals(row["assessment_id"]))
-        part = FieldTotal(row["field_code"], _q(row["earned"]), _q(row["maximum"]), _q(row["deducted"]))
-        total.fields[part.code] = part
-        total.earned += part.earned
-        total.maximum += part.maximum
-        total.deducted += part.deducted
+        total = totals.setdefault(row["assessment_id"], Totals(row["assessment_id"], decimals=places, index_over_100=period.index_over_100))
+        part = total.fields.setdefault(row["field_code"], FieldTotal(row["field_code"]))
+        if row["outside_id"] is None:
+            part.earned += _q(row["earned"], places)
+            part.maximum += _q(row["maximum"], places)
+        elif row["earned"]:  # a bonus or penalty of 0 adds nothing, capped or not
+            outside_leaves.setdefault(total.assessment_id, {})[row["outside_id"]] = _q(row["earned"], places)
+    if outside_leaves:
+        _outside_points(period, totals, outside_leaves)
+    for total in totals.values():
+        for part in total.fields.values():
+            total.earned += part.earned
+            total.maximum += part.maximum
+            total.deducted += part.deducted
+            total.bonus += part.bonus
     return totals
+
+
+def _outside_points(period: Period, totals: dict[int, Totals], leaves: dict[int, dict[int, Decimal]]) -> None:
+    """Add each assessment's bonus and deduction points to its fields, capped: a bonus or
+    deduction parent counts min(Σ its children, its max), so the top of each such subtree gives
+    at most its max (the year's cap) whatever its items add up to. One query."""
+    nodes = {
+        pk: (parent_id, kind, max_score, code)
+        for pk, parent_id, kind, max_score, code in Criterion.objects.filter(framework__period=period, kind__in=OUTSIDE_MAX_KINDS).values_list(
+            "pk", "parent_id", "kind", "max_score", "code"
+        )
+    }
+    # A node caps with its parent only inside a subtree of one kind (the tree check refuses a
+    # mixed one; a framework reopened to draft may hold one for a while, and must not crash).
+    children: dict[int, list[int]] = {}
+    top_of: dict[int, int] = {}
+    for pk, (parent_id, kind, _, _) in nodes.items():
+        if parent_id in nodes and nodes[parent_id][1] == kind:
+            children.setdefault(parent_id, []).append(pk)
+
+    def top(pk: int) -> int:
+        while nodes[pk][0] in nodes and nodes[nodes[pk][0]][1] == nodes[pk][1]:
+            pk = nodes[pk][0]
+        return pk
+
+    for assessment_id, values in leaves.items():
+        total = totals[assessment_id]
+
+        def points(pk: int) -> Decimal:
+            if pk not in children:
+                return values.get(pk, ZERO)
+            return min(sum((points(child) for child in children[pk]), ZERO), Decimal(nodes[pk][2]))
+
+        for head in {top_of.setdefault(pk, top(pk)) for pk in values if pk in nodes}:
+            _, kind, _, code = nodes[head]
+            part = total.fields.setdefault(field_of(code), FieldTotal(field_of(code)))
+            if kind == Kind.BONUS:
+                part.bonus += points(head)
+            else:
+                part.deducted += points(head)
 
 
 def assessment_totals(assessment: Assessment, *, self_only: bool = False) -> Totals:
     totals = assessment_totals_for_period(assessment.period, assessment_ids=[assessment.pk], self_only=self_only)
-    return totals.get(assessment.pk, Totals(assessment.pk))
+    return totals.get(assessment.pk, Totals(assessment.pk, decimals=assessment.period.decimals, index_over_100=assessment.period.index_over_100))
 
 
 # --- Progress of a self-assessment ---------------------------------------------------------------
@@ -139,7 +230,7 @@ def assessment_progress(assessment: Assessment) -> Progress:
     their criterion requires: one query."""
     scored = Q(self_score__isnull=False) | Q(self_not_applicable=True)
     data = (
-        _with_self_evidence(Score.objects.filter(assessment=assessment, criterion__kind=Kind.SELF))
+        _with_self_evidence(Score.objects.filter(assessment=assessment, criterion__kind__in=SELF_CLAIMED_KINDS))
         .order_by()
         .aggregate(total=Count("id"), scored=Count("id", filter=scored), missing=Count("id", filter=_lacks_evidence()))
     )
@@ -147,18 +238,34 @@ def assessment_progress(assessment: Assessment) -> Progress:
 
 
 def unscored_codes(assessment: Assessment) -> list[str]:
-    rows = Score.objects.filter(assessment=assessment, criterion__kind=Kind.SELF, self_score__isnull=True, self_not_applicable=False)
+    rows = Score.objects.filter(assessment=assessment, criterion__kind__in=SELF_CLAIMED_KINDS, self_score__isnull=True, self_not_applicable=False)
     return list(rows.order_by("criterion__order", "criterion_id").values_list("criterion__code", flat=True))
 
 
 def missing_evidence_codes(assessment: Assessment) -> list[str]:
-    rows = _with_self_evidence(Score.objects.filter(assessment=assessment, criterion__kind=Kind.SELF)).filter(_lacks_evidence())
+    rows = _with_self_evidence(Score.objects.filter(assessment=assessment, criterion__kind__in=SELF_CLAIMED_KINDS)).filter(_lacks_evidence())
     return list(rows.order_by("criterion__order", "criterion_id").values_list("criterion__code", flat=True))
 
 
 def current_period() -> Period | None:
     """The period being scored: the latest one that has left draft."""
     return Period.objects.exclude(phase=Phase.DRAFT).order_by("-year").first()
+
+
+COUNCIL_PHASES = (Phase.APPRAISAL, Phase.EXPLANATION, Phase.FINALIZATION)
+
+
+def council_period() -> Period | None:
+    """The period the council works on: the latest one being appraised, explained or finalised,
+    else the period being scored. A year's appraisal can still run when the next year's
+    self-assessment has opened, and the council's queue must not lose it."""
+    return Period.objects.filter(phase__in=COUNCIL_PHASES).order_by("-year").first() or current_period()
+
+
+def open_periods() -> list[Period]:
+    """Every period between opening and approval, latest first: what the home page lists when more
+    than one year is under way."""
+    return list(Period.objects.exclude(phase__in=[Phase.DRAFT, Phase.APPROVED]).order_by("-year"))
 
 
 # --- Sheets (the rows of a page) -----------------------------------------------------------------
@@ -406,6 +513,6 @@ def remediation_findings(assessment: Assessment):
 __all__ = [
     "FIELD_CODE", "FieldGroup", "FieldTotal", "Progress", "ProgressLine", "QueueItem", "Totals",
     "appraisal_progress", "appraisal_queue", "appraisal_queue_lines", "next_queue_item", "queue_attach", "assessment_progress", "assessment_sheet",
-    "assessment_totals", "assessment_totals_for_period", "current_period",
+    "assessment_totals", "assessment_totals_for_period", "current_period", "council_period", "open_periods",
     "missing_evidence_codes", "remediation_findings", "score_for_row", "score_history", "unscored_codes",
 ]

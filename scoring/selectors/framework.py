@@ -11,9 +11,14 @@ from audit.models import AuditEvent
 from audit.selectors import audit_events_for
 
 from ..models import Criterion, Framework, Period, format_rule, format_score, parse_rule
-from ..tree import Problem, attach_children, deduction_total, framework_total, tree_problems, walk
+from ..tree import Problem, attach_children, bonus_total, deduction_total, framework_total, tree_problems, walk
 
 FRAMEWORK_COLUMNS = ["block", "code", "title", "max_score", "kind", "rule", "guidance", "evidence_required", "na_allowed"]
+# Optional columns of the framework file: a computed row's inputs and rule (`scoring.formulas`).
+# The import reads them when present; the export writes them only when a row has them, so that a
+# framework without computed rows keeps its nine documented columns.
+FRAMEWORK_OPTIONAL_COLUMNS = ["inputs", "formula"]
+FRAMEWORK_IMPORT_COLUMNS = FRAMEWORK_COLUMNS + FRAMEWORK_OPTIONAL_COLUMNS
 
 
 @dataclass
@@ -30,6 +35,10 @@ class FrameworkTree:
     @property
     def deduction_total(self) -> Decimal:
         return deduction_total(self.roots)
+
+    @property
+    def bonus_total(self) -> Decimal:
+        return bonus_total(self.roots)
 
     @property
     def is_consistent(self) -> bool:
@@ -112,10 +121,22 @@ def _flags(node: Criterion) -> list[str]:
     return ["yes" if node.evidence_required else "no", "yes" if node.na_allowed else "no"]
 
 
-def framework_export_rows(period: Period, *, block_codes: list[str] | None = None, numbers: bool = False) -> list[list]:
+def framework_export_table(period: Period, *, block_codes: list[str] | None = None, numbers: bool = False) -> tuple[list[str], list[list]]:
+    """(columns, rows) of the framework file: the nine documented columns, and the optional
+    `inputs`, `formula` when some row exported is computed."""
+    rows = framework_export_rows(period, block_codes=block_codes, numbers=numbers, computed=True)
+    if any(row[-1] or row[-2] for row in rows):
+        return FRAMEWORK_IMPORT_COLUMNS, rows
+    return FRAMEWORK_COLUMNS, [row[: len(FRAMEWORK_COLUMNS)] for row in rows]
+
+
+def framework_export_rows(
+    period: Period, *, block_codes: list[str] | None = None, numbers: bool = False, computed: bool = False
+) -> list[list]:
     """Rows in the import format and in one canonical form (numbers without trailing zeros, the
     rule sorted from the highest level, yes/no), so that export → import → export is identical.
-    `numbers=True` gives the max as a number, for XLSX."""
+    `numbers=True` gives the max as a number, for XLSX; `computed=True` adds the optional
+    `inputs` and `formula` cells (see `framework_export_table`)."""
     rows = []
     trees = framework_trees_for_period(period)
     for tree in trees:
@@ -132,6 +153,7 @@ def framework_export_rows(period: Period, *, block_codes: list[str] | None = Non
                     _canonical_rule(node.rule),
                     node.guidance,
                     *_flags(node),
+                    *([node.inputs, node.formula] if computed else []),
                 ]
             )
     return rows

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from units.models import LineageLink, Unit
 
 from ..models import Period, Phase
-from ..scope import results_visible
+from ..scope import may_read_unit_results, results_visible
 from .results import PastResult, past_results, results_published, with_publication
 
 # What a predecessor was to its successor, by the kind of the link out of it.
@@ -147,7 +147,11 @@ def predecessors_by_unit(user, units, *, up_to_year: int | None = None) -> dict[
     each with its results of the years the user may read: nearest generation first, then the
     latest reorganisation, then the predecessor's code; years newest first. `up_to_year` leaves
     out later years (the overview of a year)."""
-    units = {unit.pk: unit for unit in units}
+    # A predecessor's results are part of its successor's: who may not read the successor's
+    # (another unit's contact, an inspector) reads none of its predecessors' either.
+    units = {unit.pk: unit for unit in units if may_read_unit_results(user, unit.pk)}
+    if not units:
+        return {}
     steps = _steps_back(list(units))
     if not steps:
         return {}

@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When, Window
 from django.db.models.functions import Coalesce, Rank
 
 from units.models import Block, Unit, UnitHead
 from units.text import search_text
 
-from ..models import CENT, Approval, Assessment, Criterion, HeadRating, Period, Phase, Score, format_score
+from ..models import OUTSIDE_MAX_KINDS, Approval, Assessment, Criterion, HeadRating, Kind, Period, Phase, Score, fixed_score, format_score, round_score
 from .assessment import FieldTotal, Totals
 
 HEAD_RATING_BY_LABEL = {label: value for value, label in HeadRating.choices}
@@ -25,8 +25,10 @@ HEAD_RATING_BY_LABEL = {label: value for value, label in HeadRating.choices}
 @dataclass(frozen=True)
 class RankingRow:
     """One unit's line of the results. `field_scores` holds the points of each field (level-1
-    code); a field of deductions (điểm trừ) has its own code and a negative value, so that the
-    fields add up to the score before the floor at zero."""
+    code): earned + bonus − penalties, so that a field of deductions (điểm trừ) has a negative
+    value and a field of bonus points a positive one with no maximum, and the fields add up to
+    the score before the floor at zero. `bonus` and `deducted` are the unit's bonus points and
+    penalties after their caps (their own columns on the pages, files and the decision)."""
 
     block: Block
     rank: int
@@ -44,22 +46,26 @@ class RankingRow:
     field_max: dict[str, Decimal]
     provisional: bool
     head_rating_reason: str = ""
+    decimals: int = 2  # the period's precision (`Period.decimals`): how the row's numbers are written
+    bonus: Decimal = Decimal("0")
+    deducted: Decimal = Decimal("0")
 
     @property
     def head_rating_code(self) -> str:
         return HEAD_RATING_BY_LABEL.get(self.head_rating, "")
 
     def as_plain(self) -> dict:
-        """The row as JSON-safe data (numbers as '88.35' strings), as the approval keeps it."""
+        """The row as JSON-safe data (numbers as '88.35' strings, '97.685' in a 3-decimal
+        period), as the approval keeps it."""
         return {
             "block": self.block.code,
             "block_name": self.block.name,
             "rank": self.rank,
             "unit_code": self.unit.code,
             "unit_name": self.unit.name,
-            "score": f"{self.score:.2f}",
-            "max_score": f"{self.max_score:.2f}",
-            "index": f"{self.index:.2f}",
+            "score": fixed_score(self.score, self.decimals),
+            "max_score": fixed_score(self.max_score, self.decimals),
+            "index": fixed_score(self.index, self.decimals),
             "classification": self.classification,
             "head_name": self.head_name,
             "head_title": self.head_title,
@@ -124,13 +130,25 @@ def with_publication(periods: QuerySet[Period]) -> QuerySet[Period]:
     return periods.annotate(has_active_approval=Exists(active))
 
 
-def stored_totals(assessment: Assessment) -> Totals:
-    """The totals kept on the assessment (see `assessment_totals_refresh`), as `Totals`."""
-    fields = {
-        code: FieldTotal(code, Decimal(earned), Decimal(maximum), Decimal(deducted))
-        for code, (earned, maximum, deducted) in (assessment.field_totals or {}).items()
-    }
-    return Totals(assessment.pk, assessment.total_earned, assessment.total_max, assessment.total_deducted, fields)
+def stored_totals(assessment: Assessment, *, decimals: int = 2) -> Totals:
+    """The totals kept on the assessment (see `assessment_totals_refresh`), as `Totals` of a
+    period with `decimals` places."""
+    # [earned, maximum, deducted, bonus]; totals stored before bonus points have no fourth.
+    fields = {code: FieldTotal(code, *(Decimal(value) for value in values[:4])) for code, values in (assessment.field_totals or {}).items()}
+    return Totals(
+        assessment.pk, assessment.total_earned, assessment.total_max, assessment.total_deducted, fields, decimals=decimals, bonus=assessment.total_bonus
+    )
+
+
+# --- The tie rule -------------------------------------------------------------------------------------
+
+
+def rank_field(tie_rule: str) -> str:
+    """The stored column a ranking orders on under a tie rule (`Period.tie_rule`): the index as
+    published ("displayed": equal shown indexes share a rank) or the exact score/max ratio
+    ("exact": `Totals.ratio_key`, shared only by exactly equal ratios). Every rank of the app —
+    the ranking, one unit's row, the block's leader, past years — asks this."""
+    return "total_ratio" if tie_rule == Period.TieRule.EXACT else "total_index"
 
 
 @dataclass(frozen=True)
@@ -154,16 +172,18 @@ def _assessments(period: Period, block: Block | None, block_ids=None):
     return assessments.order_by()
 
 
-def ranked_lines(period: Period, *, block: Block | None = None, block_ids=None) -> QuerySet:
+def ranked_lines(period: Period, *, block: Block | None = None, block_ids=None, tie_rule: str | None = None) -> QuerySet:
     """Every assessment of the period (or of one block, or of the given blocks) in ranking order
     — block order, block code, rank, unit code — as a lazy query of `RankedLine`s: the database
-    ranks on the stored indexes (competition ranking, 1, 2, 2, 4, on the index at two decimals),
-    so a page of a block of thousands reads only its own rows (slice it, or hand it to a
-    Paginator). A block is ranked on its own, so leaving blocks out changes no rank."""
+    ranks on the stored totals (competition ranking, 1, 2, 2, 4, on the column of the period's
+    tie rule, `rank_field`; `tie_rule` asks what another rule would give), so a page of a block
+    of thousands reads only its own rows (slice it, or hand it to a Paginator). A block is
+    ranked on its own, so leaving blocks out changes no rank."""
+    key = rank_field(tie_rule or period.tie_rule)
     return (
         _assessments(period, block, block_ids)
-        .annotate(rank=Window(Rank(), partition_by=[F("framework_id")], order_by=F("total_index").desc()))
-        .order_by("framework__block__order", "framework__block__code", "-total_index", "unit__code")
+        .annotate(rank=Window(Rank(), partition_by=[F("framework_id")], order_by=F(key).desc()))
+        .order_by("framework__block__order", "framework__block__code", f"-{key}", "unit__code")
         .values_list("pk", "framework__block_id", "unit_id", "rank")
     )
 
@@ -181,14 +201,15 @@ def ranked_position(period: Period, block: Block, wanted: str) -> tuple[int, int
     wanted = search_text(wanted)
     candidates = Unit.objects.filter(code__iexact=wanted).values("pk")
     by_name = unit_list(q=wanted, include_inactive=True).prefetch_related(None).values("pk")
+    key = rank_field(period.tie_rule)
     found = (
         _assessments(period, block).filter(Q(unit__in=candidates) | Q(unit__in=by_name))
-        .order_by("-total_index", "unit__code").values_list("pk", "unit__code", "total_index").first()
+        .order_by(f"-{key}", "unit__code").values_list("pk", "unit__code", key).first()
     )
     if found is None:
         return None
-    pk, code, index = found
-    before = _assessments(period, block).filter(Q(total_index__gt=index) | Q(total_index=index, unit__code__lt=code)).count()
+    pk, code, value = found
+    before = _assessments(period, block).filter(Q(**{f"{key}__gt": value}) | Q(**{key: value}, unit__code__lt=code)).count()
     return before, pk
 
 
@@ -206,8 +227,8 @@ def ranking_rows(period: Period, lines: list[RankedLine], *, provisional: bool |
     rows: list[RankingRow] = []
     for line in lines:
         assessment = assessments[line.assessment_id]
-        total = stored_totals(assessment)
-        index = assessment.total_index
+        total = stored_totals(assessment, decimals=period.decimals)
+        index = round_score(assessment.total_index, period.decimals)  # stored with three places
         head = heads.get(assessment.unit_id)
         override = getattr(assessment, "head_rating_override", None)
         fields = sorted(total.fields.items(), key=_code_key)
@@ -217,18 +238,21 @@ def ranking_rows(period: Period, lines: list[RankedLine], *, provisional: bool |
                 rank=line.rank,
                 unit=assessment.unit,
                 assessment_id=assessment.pk,
-                score=total.score.quantize(CENT),
-                max_score=total.maximum.quantize(CENT),
+                score=round_score(total.score, period.decimals),
+                max_score=round_score(total.maximum, period.decimals),
                 index=index,
                 classification=period.classify(index),
                 head_name=head.full_name if head else "",
                 head_title=head.title if head else "",
                 head_rating=override.get_rating_display() if override else period.head_rating(index),
                 head_rating_overridden=override is not None,
-                field_scores={code: (part.earned - part.deducted).quantize(CENT) for code, part in fields},
-                field_max={code: part.maximum.quantize(CENT) for code, part in fields},
+                field_scores={code: round_score(part.points, period.decimals) for code, part in fields},
+                field_max={code: round_score(part.maximum, period.decimals) for code, part in fields},
                 provisional=provisional,
                 head_rating_reason=override.reason if override else "",
+                decimals=period.decimals,
+                bonus=round_score(total.bonus, period.decimals),
+                deducted=round_score(total.deducted, period.decimals),
             )
         )
     return rows
@@ -263,9 +287,10 @@ def decision_ranking(period: Period, *, provisional: bool | None = None) -> list
 
 def ranking_row(assessment: Assessment, *, provisional: bool | None = None) -> RankingRow:
     """One unit's row, ranked among its block without building the block's other rows: its rank
-    is one more than the number of the block's assessments with a higher index."""
+    is one more than the number of the block's assessments ranked above it (`rank_field`)."""
+    key = rank_field(assessment.period.tie_rule)
     higher = Assessment.objects.filter(
-        period_id=assessment.period_id, framework_id=assessment.framework_id, total_index__gt=assessment.total_index
+        period_id=assessment.period_id, framework_id=assessment.framework_id, **{f"{key}__gt": getattr(assessment, key)}
     ).count()
     line = RankedLine(assessment.pk, assessment.framework.block_id, assessment.unit_id, higher + 1)
     return ranking_rows(assessment.period, [line], provisional=provisional)[0]
@@ -283,7 +308,7 @@ def block_leader(assessment: Assessment, *, provisional: bool | None = None) -> 
     """The first-ranked row of the assessment's block (the lowest unit code among equals)."""
     pk, unit_id = (
         Assessment.objects.filter(period_id=assessment.period_id, framework_id=assessment.framework_id)
-        .order_by("-total_index", "unit__code")
+        .order_by(f"-{rank_field(assessment.period.tie_rule)}", "unit__code")
         .values_list("pk", "unit_id")
         .first()
     )
@@ -316,9 +341,10 @@ def block_field_averages(period: Period, block: Block, *, published: bool = Fals
 def _block_field_averages(period: Period, block: Block) -> dict[str, float]:
     sums: dict[str, list[float]] = {}
     for field_totals in _assessments(period, block).values_list("field_totals", flat=True):
-        for code, (earned, maximum, deducted) in (field_totals or {}).items():
+        for code, (earned, maximum, deducted, *bonus) in (field_totals or {}).items():
             if float(maximum):
-                sums.setdefault(code, []).append((float(earned) - float(deducted)) * 100 / float(maximum))
+                points = float(earned) + sum(float(b) for b in bonus) - float(deducted)
+                sums.setdefault(code, []).append(points * 100 / float(maximum))
     return {code: round(sum(values) / len(values), 2) for code, values in sums.items()}
 
 
@@ -332,21 +358,57 @@ class FieldHeading:
     code: str
     title: str
     max_score: Decimal = Decimal("0")
+    kind: str = Kind.SELF
+
+    @property
+    def ordinary(self) -> bool:
+        """A field of points within the maximum; not one made only of bonus points or penalties
+        (a bonus or deduction field, or a field of maximum 0 holding them), which the pages and
+        the decision show in columns of their own."""
+        return self.kind not in OUTSIDE_MAX_KINDS and self.max_score > 0
 
 
 def field_headings(period: Period, *, block: Block | None = None) -> dict[int, list[FieldHeading]]:
     """The fields (level-1 criteria) of each block's framework, by block id, in code order."""
     nodes = Criterion.objects.filter(framework__period=period, parent__isnull=True).values_list(
-        "framework__block_id", "code", "title", "max_score"
+        "framework__block_id", "code", "title", "max_score", "kind"
     )
     if block is not None:
         nodes = nodes.filter(framework__block=block)
     headings: dict[int, list[FieldHeading]] = {}
-    for block_id, code, title, max_score in nodes:
-        headings.setdefault(block_id, []).append(FieldHeading(code, title, max_score))
+    for block_id, code, title, max_score, kind in nodes:
+        headings.setdefault(block_id, []).append(FieldHeading(code, title, max_score, kind))
     for items in headings.values():
         items.sort(key=lambda h: _code_key((h.code,)))
     return headings
+
+
+@dataclass(frozen=True)
+class OutsideColumns:
+    """Whether a period's frameworks (or one block's) have bonus rows and deduction rows: the
+    pages, the ranking file and the decision show a "Điểm thưởng" / "Điểm trừ" column only then."""
+
+    bonus: bool = False
+    deduction: bool = False
+
+    @property
+    def any(self) -> bool:
+        return self.bonus or self.deduction
+
+    @property
+    def count(self) -> int:
+        return int(self.bonus) + int(self.deduction)
+
+
+def outside_columns(period: Period, *, block: Block | None = None, block_ids=None) -> OutsideColumns:
+    """One query: the kinds of the period's criteria outside the maximum."""
+    criteria = Criterion.objects.filter(framework__period=period, kind__in=OUTSIDE_MAX_KINDS)
+    if block is not None:
+        criteria = criteria.filter(framework__block=block)
+    if block_ids is not None:
+        criteria = criteria.filter(framework__block_id__in=list(block_ids))
+    kinds = set(criteria.order_by().values_list("kind", flat=True).distinct())
+    return OutsideColumns(bonus=Kind.BONUS in kinds, deduction=Kind.DEDUCTION in kinds)
 
 
 # The classification bands of `Period.classify`, best first: the overview's columns and chart.
@@ -374,7 +436,7 @@ class BlockSummary:
 
     @property
     def average(self) -> Decimal:
-        return (sum(self.indexes) / len(self.rows)).quantize(CENT) if self.rows else Decimal("0")
+        return round_score(sum(self.indexes) / len(self.rows), self.rows[0].decimals) if self.rows else Decimal("0")
 
     @property
     def minimum(self) -> Decimal:
@@ -423,17 +485,19 @@ class Shortcoming:
 
 def unit_shortcomings(assessment_id: int) -> list[Shortcoming]:
     """Every leaf that lost points — scored below its max, or a penalty given — in code order,
-    one query."""
+    one query. Bonus points not earned are no shortcoming: they lie beyond the maximum."""
     rows = Score.objects.filter(assessment_id=assessment_id, not_applicable=False).select_related("criterion")
     found = []
     for score in rows:
         value = score.effective_score or Decimal("0")
+        if score.criterion.is_bonus:
+            continue
         if score.criterion.is_deduction:
             lost = value
         else:
             lost = score.criterion.max_score - value
         if lost > 0:
-            found.append(Shortcoming(score, lost.quantize(CENT)))
+            found.append(Shortcoming(score, lost))  # exact: both sides are stored with the period's places
     found.sort(key=lambda s: tuple(int(p) for p in s.score.criterion.code.split(".") if p.isdigit()))
     return found
 
@@ -445,11 +509,12 @@ class TrendPoint:
     rank: int
     of: int
     classification: str
+    decimals: int = 2  # that year's precision
 
 
 def unit_trend(unit: Unit, periods: list[Period]) -> list[TrendPoint]:
     """The unit's index and rank in each of the given (published) periods, oldest first."""
-    return [TrendPoint(r.year, r.index, r.rank, r.of, r.classification) for r in past_results([unit.pk], periods)]
+    return [TrendPoint(r.year, r.index, r.rank, r.of, r.classification, r.period.decimals) for r in past_results([unit.pk], periods)]
 
 
 @dataclass(frozen=True)
@@ -497,16 +562,24 @@ def past_results(unit_ids, periods: list[Period]) -> list[PastResult]:
     by_pk = {period.pk: period for period in periods}
     if not by_pk:
         return []
+    # Each year ranks by its own tie rule (`rank_field`).
+    higher = Case(
+        *[
+            When(period__tie_rule=rule, then=_block_count(**{f"{rank_field(rule)}__gt": OuterRef(rank_field(rule))}))
+            for rule in Period.TieRule.values
+        ],
+        default=Value(0),
+    )
     assessments = (
         Assessment.objects.filter(unit_id__in=list(unit_ids), period_id__in=list(by_pk))
-        .annotate(higher=_block_count(total_index__gt=OuterRef("total_index")), size=_block_count())
+        .annotate(higher=higher, size=_block_count())
         .select_related("framework__block")
         .order_by()
     )
     results = []
     for assessment in assessments:
         period = by_pk[assessment.period_id]
-        index = assessment.total_index
+        index = round_score(assessment.total_index, period.decimals)
         results.append(
             PastResult(period, assessment.unit_id, assessment.framework.block, index, assessment.higher + 1, assessment.size, period.classify(index))
         )
@@ -537,5 +610,5 @@ __all__ = [
     "Move", "PastResult", "Shortcoming", "TrendPoint", "movers", "past_results", "with_publication", "previous_published_period", "unit_shortcomings", "unit_trend",
     "BANDS", "BlockSummary", "FieldHeading", "RankingRow", "approval_for_period", "field_headings", "group_by_block",
     "published_periods", "ranking_for_period", "results_published", "scores_hash", "decision_block_ids", "decision_ranking",
-    "RankedLine", "block_field_averages", "block_leader", "unit_ranking_row", "block_size", "lines_of", "ranked_lines", "ranked_position", "ranking_row", "ranking_rows", "stored_totals",
+    "OutsideColumns", "outside_columns", "RankedLine", "block_field_averages", "block_leader", "unit_ranking_row", "block_size", "lines_of", "rank_field", "ranked_lines", "ranked_position", "ranking_row", "ranking_rows", "stored_totals",
 ]

@@ -11,6 +11,7 @@ deadline, the council appraises in the appraisal phase, the unit explains only t
 council marked down, the council settles final scores, and nothing changes once approved."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,6 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from audit.services import AuditEntry, audit_log, audit_log_many, diff_fields
+from cchc.tabular import parse_decimal
 from cchc.uploads import clean_filename, content_type_of, validate_upload
 from units.text import nfc
 
@@ -34,7 +36,9 @@ from ..models import (
     RosterEntry,
     Score,
     format_score,
+    round_score,
 )
+from ..formulas import ComputeError, FormulaError, compute, inputs_given
 from ..scope import AssessmentAccess, assessment_access, is_council, is_staff
 from ..selectors.assessment import missing_evidence_codes, unscored_codes
 from .errors import PhaseError, ReasonRequired, ScoringError, StaleScore
@@ -116,7 +120,7 @@ def _check_self_window(access: AssessmentAccess) -> None:
 
 def _check_self_row(access: AssessmentAccess, score: Score) -> None:
     _check_self_window(access)
-    if score.criterion.kind != Kind.SELF:
+    if not score.criterion.is_self_claimed:
         raise ScoringError(f"Tiêu chí {score.criterion.code} không do đơn vị tự chấm.")
 
 
@@ -213,11 +217,56 @@ def row_refusal(access: AssessmentAccess, score: Score, stage: str) -> str | Non
     return _refusal(ROW_CHECKS[stage], access, score)
 
 
-def _value(criterion, value):
+def _decimals(score: Score) -> int:
+    """The precision of the row's period (`Period.decimals`); every caller has read the period
+    with the assessment (the locks, the sheet, the import)."""
+    return score.assessment.period.decimals
+
+
+def _value(score: Score, value, *, computed: bool = False):
+    """The row's value checked against its criterion at the period's precision. Typed input with
+    more decimals than the period allows is refused; a `computed` one (a survey's average) is
+    rounded half-up to them first, as it is stored."""
+    criterion, decimals = score.criterion, _decimals(score)
+    if computed and value not in (None, ""):
+        try:
+            value = round_score(value if isinstance(value, Decimal) else parse_decimal(str(value)), decimals)
+        except ValueError as exc:
+            raise ScoringError(str(exc)) from None
     try:
-        return criterion.check_score(value)
+        return criterion.check_score(value, decimals)
     except ValidationError as exc:
         raise ScoringError(" ".join(exc.messages)) from None
+
+
+def _figures(score: Score, inputs: dict | None, value) -> tuple[dict, Decimal | None]:
+    """A computed row's figures and the points they give, rounded half-up to the period's
+    precision and kept within 0 and the max (`scoring.formulas.compute`). ({}, None) when no
+    figure was entered. The points follow from the figures: a typed score is refused."""
+    criterion = score.criterion
+    try:
+        computed = criterion.computed
+    except FormulaError as exc:
+        raise ScoringError(f"Tiêu chí {criterion.code}: công thức tính điểm không dùng được ({exc}).") from None
+    if not inputs_given(inputs):
+        if value not in (None, ""):
+            labels = ", ".join(f"'{spec.label}'" for spec in computed.specs)
+            raise ScoringError(f"Tiêu chí {criterion.code} được tính điểm từ số liệu: hãy nhập {labels}, không nhập điểm.")
+        return {}, None
+    try:
+        return compute(computed, inputs, max_score=criterion.max_score, quantum=score.assessment.period.quantum)
+    except ComputeError as exc:
+        raise ScoringError(f"Tiêu chí {criterion.code}: {exc}") from None
+
+
+def _changed_figures(score: Score, old: dict, new: dict) -> str:
+    """'Tổng số hồ sơ: 15 → 16': the figures that differ, for a refusal that asks why."""
+    labels = {spec.name: spec.label for spec in score.criterion.input_specs}
+    return "; ".join(
+        f"{labels.get(name, name)}: {str(old.get(name, '—')).replace('.', ',')} → {str(new.get(name, '—')).replace('.', ',')}"
+        for name in labels
+        if old.get(name) != new.get(name)
+    )
 
 
 def _na(criterion, not_applicable: bool) -> bool:
@@ -226,24 +275,30 @@ def _na(criterion, not_applicable: bool) -> bool:
     return bool(not_applicable)
 
 
-def validate_self(score: Score, *, value, note: str, not_applicable: bool) -> dict:
-    """The unit's score of a row: empty means "not scored yet"."""
+def validate_self(score: Score, *, value, note: str, not_applicable: bool, inputs: dict | None = None) -> dict:
+    """The unit's score of a row (its own rows and its bonus claims): empty means "not scored
+    yet". A computed row takes the unit's figures (`inputs`) and scores them."""
     criterion = score.criterion
-    if criterion.kind != Kind.SELF:
+    if not criterion.is_self_claimed:
         raise ScoringError(f"Tiêu chí {criterion.code} không do đơn vị tự chấm.")
     na = _na(criterion, not_applicable)
-    return {
-        "self_score": None if na or value in (None, "") else _value(criterion, value),
+    values = {
+        "self_score": None if na or value in (None, "") or criterion.is_computed else _value(score, value),
         "not_applicable": na,
         "self_not_applicable": na,
         "self_note": nfc(note),
     }
+    if criterion.is_computed:
+        values["self_inputs"], values["self_score"] = ({}, None) if na else _figures(score, inputs, value)
+    return values
 
 
-def validate_appraisal(score: Score, *, value, reason: str, not_applicable: bool | None) -> dict:
+def validate_appraisal(score: Score, *, value, reason: str, not_applicable: bool | None, inputs: dict | None = None) -> dict:
     """The council's score of a row. A reason (lý do trừ điểm) is required whenever it is below
     the unit's self score or overturns the unit's "not applicable": the unit reads it in the
-    explanation round and answers it. `not_applicable` None keeps the row's flag."""
+    explanation round and answers it. `not_applicable` None keeps the row's flag. On a computed
+    row the council corrects the unit's figures (`inputs`), with a reason when they differ, and
+    the points follow from them."""
     criterion = score.criterion
     if criterion.kind == Kind.SURVEY:
         raise ScoringError("Điểm điều tra xã hội học được nhập từ kết quả điều tra, không thẩm định trực tiếp.")
@@ -252,12 +307,17 @@ def validate_appraisal(score: Score, *, value, reason: str, not_applicable: bool
     na = was_na if not_applicable is None else _na(criterion, not_applicable)
     if na and not criterion.na_allowed:
         raise ScoringError(f"Tiêu chí {criterion.code} không được đánh dấu “không áp dụng”.")
+    figures = {}
     if na:
         appraised = None
+    elif criterion.is_computed:
+        figures, appraised = _figures(score, inputs, value)
+        if appraised is None:
+            raise ScoringError(f"Chưa nhập số liệu thẩm định của tiêu chí {criterion.code}.")
     elif value in (None, ""):
         raise ScoringError(f"Chưa nhập điểm thẩm định của tiêu chí {criterion.code}.")
     else:
-        appraised = _value(criterion, value)
+        appraised = _value(score, value)
     if not reason:
         if na != was_na:
             raise ReasonRequired("Cần nêu lý do khi thay đổi việc áp dụng tiêu chí so với bản tự đánh giá.")
@@ -265,18 +325,33 @@ def validate_appraisal(score: Score, *, value, reason: str, not_applicable: bool
             raise ReasonRequired(
                 f"Điểm thẩm định {vn_score(appraised)} thấp hơn điểm tự đánh giá {vn_score(score.self_score)}: cần nêu lý do trừ điểm."
             )
-    return {"appraised_score": appraised, "appraisal_reason": reason, "not_applicable": na, "needs_reappraisal": False}
+        if figures and score.self_inputs and figures != score.self_inputs:
+            raise ReasonRequired(
+                f"Số liệu thẩm định của tiêu chí {criterion.code} khác số liệu đơn vị nhập "
+                f"({_changed_figures(score, score.self_inputs, figures)}): cần nêu lý do."
+            )
+    values = {"appraised_score": appraised, "appraisal_reason": reason, "not_applicable": na, "needs_reappraisal": False}
+    if criterion.is_computed:
+        values["appraised_inputs"] = figures
+    return values
 
 
-def validate_final(score: Score, *, value, note: str, not_applicable: bool | None = None) -> dict:
+def validate_final(score: Score, *, value, note: str, not_applicable: bool | None = None, inputs: dict | None = None) -> dict:
     """The council's final score. Empty means "as appraised" — the appraised score stands, and
     writing the appraised score again is the default, not a decision. A file of final results
-    (`not_applicable` given) may also mark a row not applicable; the page never does."""
+    (`not_applicable` given) may also mark a row not applicable; the page never does. On a
+    computed row the council settles the figures (`inputs`); the appraised figures again mean
+    "as appraised"."""
     criterion = score.criterion
     na = score.not_applicable if not_applicable is None else _na(criterion, not_applicable)
-    if na and not_applicable is None and value not in (None, ""):
+    if na and not_applicable is None and (value not in (None, "") or inputs_given(inputs)):
         raise ScoringError(f"Tiêu chí {criterion.code} không áp dụng với đơn vị nên không có điểm cuối cùng.")
-    final = None if na or value in (None, "") else _value(criterion, value)
+    if criterion.is_computed:
+        figures, final = ({}, None) if na else _figures(score, inputs, value)
+        if figures == score.appraised_inputs:
+            figures, final = {}, None
+        return {"final_score": final, "final_inputs": figures, "council_note": nfc(note), "not_applicable": na}
+    final = None if na or value in (None, "") else _value(score, value)
     if final is not None and final == score.appraised_score:
         final = None
     return {"final_score": final, "council_note": nfc(note), "not_applicable": na}
@@ -295,12 +370,14 @@ def validate_verdict(score: Score, *, verdict: str) -> dict:
 
 
 def validate_survey(score: Score, *, value, note: str, not_applicable: bool) -> dict:
-    """Survey points arrive from the survey's results: they are the appraised and final score."""
+    """Survey points arrive from the survey's results: they are the appraised and final score.
+    They are averages of the answers, computed, so rounded half-up to the period's decimals
+    (2,0005 → 2,001 with three) rather than refused."""
     criterion = score.criterion
     if criterion.kind != Kind.SURVEY:
         raise ScoringError(f"Tiêu chí {criterion.code} không phải tiêu chí điều tra xã hội học.")
     na = _na(criterion, not_applicable)
-    points = None if na else _value(criterion, value)
+    points = None if na else _value(score, value, computed=True)
     return {"appraised_score": points, "final_score": points, "council_note": nfc(note), "not_applicable": na}
 
 
@@ -308,7 +385,11 @@ def _snapshot(score: Score, fields: list[str]) -> dict:
     values = {}
     for name in fields:
         value = getattr(score, name)
-        values[name] = vn_score(value) if name.endswith("_score") else value
+        if name.endswith("_inputs"):
+            # A computed row's figures as people read them in the history: "Tổng số hồ sơ: 15 hồ sơ".
+            values[name] = score._inputs_text(value) or None
+        else:
+            values[name] = vn_score(value) if name.endswith("_score") else value
     return values
 
 
@@ -354,6 +435,7 @@ class RowChange:
     not_applicable: bool | None = False
     verdict: str = ""
     version: int | None = None
+    inputs: dict | None = None  # a computed row's figures, {input name: text}
 
 
 # The stages a row's value is saved at (alone or in a sheet), with their audit action; their
@@ -365,13 +447,13 @@ def _row_values(stage: str, score: Score, change: RowChange, *, user, now) -> tu
     """The fields a row's save writes at `stage`, with who and when, and whether it is a write
     even if nothing changed. Checked exactly alike for one row and for a sheet."""
     if stage == "self":
-        return validate_self(score, value=change.value, note=change.note, not_applicable=bool(change.not_applicable)), False
+        return validate_self(score, value=change.value, note=change.note, not_applicable=bool(change.not_applicable), inputs=change.inputs), False
     if stage == "appraisal":
-        values = validate_appraisal(score, value=change.value, reason=change.note, not_applicable=change.not_applicable)
+        values = validate_appraisal(score, value=change.value, reason=change.note, not_applicable=change.not_applicable, inputs=change.inputs)
         # Saving an unchanged score on a row not yet appraised still counts: it confirms the
         # unit's score, and the row leaves the appraiser's queue.
         return values | {"appraised_by": user, "appraised_at": now}, score.appraised_at is None
-    values = validate_final(score, value=change.value, note=change.note)
+    values = validate_final(score, value=change.value, note=change.note, inputs=change.inputs)
     del values["not_applicable"]  # unchanged: the pages do not mark rows not applicable
     values.update(validate_verdict(score, verdict=change.verdict))
     if values.get("explanation_verdict") and values["explanation_verdict"] != score.explanation_verdict:
@@ -401,16 +483,23 @@ def _save_row(stage: str, *, actor, score: Score, change: RowChange) -> Score:
     return _write(actor=actor, score=score, before=before, fields=fields, action=SHEET_STAGES[stage], force=force)
 
 
-def score_set_self(*, actor, score: Score, value=None, note: str = "", not_applicable: bool = False, expected_version: int | None) -> Score:
-    """The unit's own score, note, and not-applicable flag for one sub-criterion."""
-    return _save_row("self", actor=actor, score=score, change=RowChange(score.pk, value, note, not_applicable, "", expected_version))
+def score_set_self(
+    *, actor, score: Score, value=None, note: str = "", not_applicable: bool = False, expected_version: int | None, inputs: dict | None = None
+) -> Score:
+    """The unit's own score (or, on a computed row, its figures), note, and not-applicable flag
+    for one sub-criterion."""
+    return _save_row("self", actor=actor, score=score, change=RowChange(score.pk, value, note, not_applicable, "", expected_version, inputs))
 
 
 def score_set_appraisal(
-    *, actor, score: Score, value=None, reason: str = "", not_applicable: bool | None = None, expected_version: int | None
+    *, actor, score: Score, value=None, reason: str = "", not_applicable: bool | None = None, expected_version: int | None,
+    inputs: dict | None = None,
 ) -> Score:
-    """The council's score for one row (see `validate_appraisal` for the reason it needs)."""
-    return _save_row("appraisal", actor=actor, score=score, change=RowChange(score.pk, value, reason, not_applicable, "", expected_version))
+    """The council's score for one row, or its corrected figures (see `validate_appraisal` for the
+    reason it needs)."""
+    return _save_row(
+        "appraisal", actor=actor, score=score, change=RowChange(score.pk, value, reason, not_applicable, "", expected_version, inputs)
+    )
 
 
 @transaction.atomic
@@ -428,10 +517,13 @@ def score_set_explanation(*, actor, score: Score, text: str, expected_version: i
     return _write(actor=actor, score=score, before=before, fields=["explanation", "explained_at"], action="score.explanation")
 
 
-def score_set_final(*, actor, score: Score, value=None, note: str = "", verdict: str = "", expected_version: int | None) -> Score:
-    """The council's final score. Empty means "as appraised" — the appraised score stands. On an
-    explained row the appraiser also says whether the explanation is accepted (`verdict`)."""
-    return _save_row("final", actor=actor, score=score, change=RowChange(score.pk, value, note, None, verdict, expected_version))
+def score_set_final(
+    *, actor, score: Score, value=None, note: str = "", verdict: str = "", expected_version: int | None, inputs: dict | None = None
+) -> Score:
+    """The council's final score (or figures). Empty means "as appraised" — the appraised score
+    stands. On an explained row the appraiser also says whether the explanation is accepted
+    (`verdict`)."""
+    return _save_row("final", actor=actor, score=score, change=RowChange(score.pk, value, note, None, verdict, expected_version, inputs))
 
 
 @transaction.atomic

@@ -15,13 +15,15 @@ from cchc.tabular import ImportRejected, RowError, Table
 from units.models import Block
 from units.text import fold, nfc
 
-from ..models import PHASES, Assessment, Criterion, Framework, Kind, Period, Phase, format_score, normalize_rule, parse_score
-from ..selectors import FRAMEWORK_COLUMNS, framework_trees_for_period
+from ..models import OUTSIDE_MAX_KINDS, PHASES, Assessment, Criterion, Framework, Kind, Period, Phase, format_score, normalize_rule, parse_score
+from ..formulas import canonical_declaration
+from ..selectors import FRAMEWORK_COLUMNS, FRAMEWORK_IMPORT_COLUMNS, framework_trees_for_period  # noqa: F401 (re-exported)
 from ..selectors.readiness import period_readiness
 from ..selectors.roster import roster_block_ids
-from ..tree import attach_children, framework_total, tree_problems, vn
+from ..tree import attach_children, framework_total, is_cap, tree_problems, vn
 from .assessment import assessments_close_open, assessments_open_for_period
 from .errors import FrameworkLocked, PhaseError, ScoringError
+from .period_settings import SETTINGS_FIELDS, settings_check, settings_mismatch, settings_set, settings_settle
 from .readiness import readiness_enforce
 from .roster import roster_copy, roster_fill
 from .results import STALE_REASON, approval_void_active, approval_void_if_stale, check_ready_to_approve
@@ -30,7 +32,16 @@ REQUIRED_COLUMNS = {"block", "code", "title", "max_score"}
 PERIOD_FIELDS = (
     ["title", "legal_basis"] + list(Period.DEADLINE_FIELDS.values()) + Period.BAND_FIELDS + Period.HEAD_FIELDS
 )
-CRITERION_FIELDS = ["title", "max_score", "kind", "rule", "guidance", "evidence_required", "na_allowed", "is_remediation"]
+CRITERION_FIELDS = [
+    "title", "max_score", "kind", "rule", "guidance", "evidence_required", "na_allowed", "is_remediation", "inputs", "formula",
+]
+# The words a file may use for a kind (folded: no accents, lower case), besides the codes.
+KIND_WORDS = {
+    "self": Kind.SELF, "tu danh gia": Kind.SELF,
+    "survey": Kind.SURVEY, "dieu tra": Kind.SURVEY, "dieu tra xa hoi hoc": Kind.SURVEY,
+    "deduction": Kind.DEDUCTION, "diem tru": Kind.DEDUCTION, "tru": Kind.DEDUCTION,
+    "bonus": Kind.BONUS, "diem thuong": Kind.BONUS, "thuong": Kind.BONUS, "diem cong": Kind.BONUS,
+}
 
 
 # --- Periods ----------------------------------------------------------------------------------
@@ -39,7 +50,7 @@ CRITERION_FIELDS = ["title", "max_score", "kind", "rule", "guidance", "evidence_
 def _new_period(*, actor, year: int, title: str, fields: dict) -> Period:
     period = Period(year=year, title=nfc(title) or f"Chỉ số cải cách hành chính năm {year}", **fields)
     period.full_clean()
-    save_audited(period, {}, actor=actor, action="period.create", fields=["year", "phase"] + PERIOD_FIELDS)
+    save_audited(period, {}, actor=actor, action="period.create", fields=["year", "phase"] + PERIOD_FIELDS + SETTINGS_FIELDS)
     return period
 
 
@@ -70,14 +81,15 @@ def _decision_blocks_change(period: Period, blocks) -> dict:
 
 
 @transaction.atomic
-def period_update(*, actor, period: Period, decision_blocks=None, **fields) -> Period:
-    """Title, legal basis, deadlines, bands and thresholds, and the blocks the province's decision
-    covers (`decision_blocks`: empty for every block; None leaves them). Frozen once the index is
-    approved: the approval decision published the bands that were applied."""
+def period_update(*, actor, period: Period, decision_blocks=None, decimals=None, tie_rule=None, index_over_100=None, **fields) -> Period:
+    """Title, legal basis, deadlines, bands and thresholds, the blocks the province's decision
+    covers (`decision_blocks`: empty for every block; None leaves them), and the precision and
+    tie rule (checked as `period_settings_update` checks them; None leaves them). Frozen once the
+    index is approved: the approval decision published the bands that were applied."""
     period = Period.objects.select_for_update().get(pk=period.pk)
     if period.phase == Phase.APPROVED:
         raise PhaseError("Kỳ đánh giá đã được phê duyệt, không thể sửa thông tin. Hãy mở lại kỳ đánh giá (nêu lý do) nếu cần.")
-    before = snapshot(period, PERIOD_FIELDS)
+    before = snapshot(period, PERIOD_FIELDS + SETTINGS_FIELDS)
     for name, value in fields.items():
         if name not in PERIOD_FIELDS:
             raise ValueError(f"{name} is not editable")
@@ -86,11 +98,14 @@ def period_update(*, actor, period: Period, decision_blocks=None, **fields) -> P
             # void the council's approval as a changed threshold would.
             value = value.quantize(Decimal("0.01"))
         setattr(period, name, nfc(value) if isinstance(value, str) else value)
+    settings_changed = settings_set(period, decimals=decimals, tie_rule=tie_rule, index_over_100=index_over_100)
     period.full_clean()
     blocks_change = _decision_blocks_change(period, decision_blocks)
-    changes = save_audited(period, before, actor=actor, action="period.update", fields=PERIOD_FIELDS, extra=blocks_change or None)
+    changes = save_audited(period, before, actor=actor, action="period.update", fields=PERIOD_FIELDS + SETTINGS_FIELDS, extra=blocks_change or None)
     if blocks_change and not changes:
         audit_log(actor=actor, action="period.update", target=period, changes=blocks_change)
+    if settings_changed:
+        settings_settle(period=period)
     # The approval fixed each unit's classification and head rating: new bands or thresholds
     # would publish ratings the council never saw.
     if set(changes) & set(Period.BAND_FIELDS + Period.HEAD_FIELDS):
@@ -228,7 +243,8 @@ def period_clone(*, actor, source: Period, year: int, title: str = "") -> Period
             raise ScoringError(f"Kỳ đánh giá năm {year} đã có bộ chỉ số; không thể sao chép đè lên.")
     else:
         years = year - source.year
-        fields = {name: getattr(source, name) for name in Period.BAND_FIELDS + Period.HEAD_FIELDS}
+        # The province's rules carry over: bands, thresholds, precision and tie rule.
+        fields = {name: getattr(source, name) for name in Period.BAND_FIELDS + Period.HEAD_FIELDS + SETTINGS_FIELDS}
         shifted = {name: _shift_year(getattr(source, name), years) for name in Period.DEADLINE_FIELDS.values()}
         # A deadline the new year could not hold (a typo kept from an old year) is left to set.
         fields.update({name: day if day is None or year - 1 <= day.year <= year + 2 else None for name, day in shifted.items()})
@@ -256,6 +272,8 @@ def period_clone(*, actor, source: Period, year: int, title: str = "") -> Period
                 evidence_required=node.evidence_required,
                 na_allowed=node.na_allowed,
                 is_remediation=node.is_remediation,
+                inputs=node.inputs,
+                formula=node.formula,
                 order=node.order,
             )
         _bulk_create_tree(
@@ -331,8 +349,16 @@ def _clean_fields(fields: dict) -> dict:
                 value = parse_score(value)
             except ValueError as exc:
                 raise ValidationError({"max_score": str(exc)}) from None
+        if name in ("inputs", "formula"):
+            value = nfc(value)
         cleaned[name] = value
     return cleaned
+
+
+def _canonical(criterion: Criterion) -> None:
+    """A computed row's inputs and rule in their canonical text (what the export writes); a
+    declaration that does not parse is left for `clean` to refuse, naming the row."""
+    criterion.inputs, criterion.formula = canonical_declaration(criterion.inputs, criterion.formula)
 
 
 @transaction.atomic
@@ -347,6 +373,7 @@ def criterion_create(*, actor, framework: Framework, parent: Criterion | None = 
     code = f"{parent.code}.{number}" if parent else str(number)
     order = max((order for _, order in siblings), default=0) + 1
     criterion = Criterion(framework=framework, parent=parent, code=code, order=order, **_clean_fields(fields))
+    _canonical(criterion)
     criterion.clean()
     save_audited(criterion, {}, actor=actor, action="criterion.create", fields=["code"] + CRITERION_FIELDS, target=framework)
     return criterion
@@ -361,6 +388,7 @@ def criterion_update(*, actor, criterion: Criterion, **fields) -> Criterion:
     before = snapshot(criterion, CRITERION_FIELDS)
     for name, value in _clean_fields(fields).items():
         setattr(criterion, name, value)
+    _canonical(criterion)
     criterion.clean()
     # The event is the framework's: the unchanged code says which criterion changed.
     save_audited(
@@ -494,7 +522,10 @@ def _parse_rows(table: Table, blocks: dict[str, Block]) -> tuple[dict[str, list[
             node.max_score = None
             errors.append(RowError(number, "max_score", str(exc)))
             bad.add("max_score")
-        node.kind = row["kind"].strip().lower() or Kind.SELF
+        kind = row["kind"].strip()
+        node.kind = KIND_WORDS.get(fold(kind), kind.lower()) if kind else Kind.SELF
+        # Optional columns: a file of the nine documented ones has no computed rows.
+        node.inputs, node.formula = canonical_declaration(nfc(row.get("inputs") or ""), nfc(row.get("formula") or ""))
         try:
             node.rule = normalize_rule(row["rule"])
         except ValueError as exc:
@@ -540,23 +571,28 @@ def _check_tree(nodes: list[Criterion]) -> tuple[list[Criterion], list[RowError]
         errors.append(RowError(problem.node._row, problem.column, problem.message))
         parent = problem.node
         for child in problem.related:
+            differs = "nhỏ hơn mức trần" if is_cap(parent) else "khác điểm tối đa"
             errors.append(
                 RowError(
                     child._row,
                     "max_score",
                     f"{child.code} ({vn(child.max_score)} điểm) là tiêu chí con của {parent.code} (dòng {parent._row}); "
-                    f"tổng điểm các tiêu chí con {vn(parent.children_total)} khác điểm tối đa {vn(parent.max_score)} của {parent.code}.",
+                    f"tổng điểm các tiêu chí con {vn(parent.children_total)} {differs} {vn(parent.max_score)} của {parent.code}.",
                 )
             )
     return roots, errors
 
 
 @transaction.atomic
-def framework_import(*, table: Table, year: int, actor, source: str = "") -> ImportResult:
+def framework_import(
+    *, table: Table, year: int, actor, source: str = "", decimals: int | None = None, tie_rule: str | None = None
+) -> ImportResult:
     """Replace, for every block in the file, that block's framework of `year` by the file's rows.
 
     The whole file is checked first; on any error nothing is written and every error is listed
-    with its row and column. The period is created (in draft) if the year has none yet."""
+    with its row and column. The period is created (in draft) if the year has none yet, with the
+    given precision and tie rule (the defaults when None); an existing period whose settings
+    differ from those given is refused (`period_settings_update` changes them)."""
     if not 2000 <= year <= 2100:
         raise ImportRejected([RowError(0, "", f"Năm {year} không hợp lệ.")])
     period = Period.objects.select_for_update().filter(year=year).first()
@@ -564,6 +600,11 @@ def framework_import(*, table: Table, year: int, actor, source: str = "") -> Imp
         raise FrameworkLocked(
             f"Kỳ đánh giá năm {year} đang ở giai đoạn {period.get_phase_display()}, đã qua giai đoạn dự thảo: không thể nhập bộ chỉ số."
         )
+    settings_check(decimals=decimals, tie_rule=tie_rule)
+    mismatch = None if period is None else settings_mismatch(period, decimals=decimals, tie_rule=tie_rule)
+    if mismatch:
+        raise ScoringError(mismatch)
+    settings = {name: value for name, value in (("decimals", decimals), ("tie_rule", tie_rule)) if value is not None}
     if not table.rows:
         raise ImportRejected([RowError(0, "", "Tệp không có dòng tiêu chí nào.")])
     blocks = {block.code: block for block in Block.objects.all()}
@@ -573,12 +614,12 @@ def framework_import(*, table: Table, year: int, actor, source: str = "") -> Imp
         trees[block_code], tree_errors = _check_tree(nodes)
         errors.extend(tree_errors)
     if errors:
-        order = {name: i for i, name in enumerate(FRAMEWORK_COLUMNS)}
+        order = {name: i for i, name in enumerate(FRAMEWORK_IMPORT_COLUMNS)}
         raise ImportRejected(sorted(set(errors), key=lambda e: (e.row, order.get(e.column, -1), e.message)))
 
     created = period is None
     if created:
-        period = period_create(actor=actor, year=year)
+        period = period_create(actor=actor, year=year, **settings)
     result = ImportResult(period=period, period_created=created)
     for block_code, nodes in sorted(by_block.items(), key=lambda item: (blocks[item[0]].order, item[0])):
         framework, _ = Framework.objects.get_or_create(period=period, block=blocks[block_code])
@@ -596,7 +637,7 @@ def framework_import(*, table: Table, year: int, actor, source: str = "") -> Imp
             target=framework,
             changes={
                 "criteria": [old_count, len(nodes)],
-                "total": [format_score(sum((m for m, k in old if k != Kind.DEDUCTION), Decimal("0"))), format_score(total)],
+                "total": [format_score(sum((m for m, k in old if k not in OUTSIDE_MAX_KINDS), Decimal("0"))), format_score(total)],
             },
             reason=source,
         )

@@ -28,7 +28,7 @@ STAGES = {
     # Survey results arrive while the council works, whatever its step.
     "survey": ("điều tra xã hội học", [Phase.APPRAISAL, Phase.EXPLANATION, Phase.FINALIZATION]),
 }
-KIND_NAMES = {Kind.SELF: "tự đánh giá, thẩm định", Kind.SURVEY: "điều tra xã hội học", Kind.DEDUCTION: "điểm trừ"}
+KIND_NAMES = {Kind.SELF: "tự đánh giá, thẩm định", Kind.SURVEY: "điều tra xã hội học", Kind.DEDUCTION: "điểm trừ", Kind.BONUS: "điểm thưởng"}
 # Each stage's check of a row's values (the one the row forms use), called as
 # (score, score text, note, not applicable).
 VALIDATE = {
@@ -38,10 +38,12 @@ VALIDATE = {
     "survey": lambda score, value, note, na: validate_survey(score, value=value, note=note, not_applicable=na),
 }
 # The audited fields each stage writes (what the validation returns).
+# A computed row's figures are entered on the sheets, not in a file: a score for one is refused
+# (`validate_*`), and "NA" clears its figures.
 STAGE_FIELDS = {
-    "self": ["self_score", "self_note", "not_applicable", "self_not_applicable"],
-    "appraisal": ["appraised_score", "appraisal_reason", "not_applicable", "needs_reappraisal"],
-    "final": ["final_score", "council_note", "not_applicable"],
+    "self": ["self_score", "self_inputs", "self_note", "not_applicable", "self_not_applicable"],
+    "appraisal": ["appraised_score", "appraised_inputs", "appraisal_reason", "not_applicable", "needs_reappraisal"],
+    "final": ["final_score", "final_inputs", "council_note", "not_applicable"],
     "survey": ["appraised_score", "final_score", "council_note", "not_applicable"],
 }
 

@@ -1,8 +1,6 @@
-from decimal import ROUND_HALF_UP, Decimal
-
 from django import template
 
-CENT = Decimal("0.01")
+from scoring.models import display_score
 
 register = template.Library()
 
@@ -21,10 +19,10 @@ def get_item(mapping, key):
 
 
 @register.filter
-def points(value) -> str:
-    """12.5 → '12,50': what floatformat:2 prints in Vietnamese, without its per-call locale work,
-    which the ranking's hundreds of numbers per page made the page's largest cost."""
+def points(value, decimals=2) -> str:
+    """12.5 → '12,50' (`{{ x|points:period.decimals }}`: '12,500' in a 3-decimal period): what
+    floatformat prints in Vietnamese, without its per-call locale work, which the ranking's
+    hundreds of numbers per page made the page's largest cost."""
     if value is None or value == "":
         return ""
-    value = Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
-    return f"{value:.2f}".replace(".", ",")
+    return display_score(str(value), int(decimals or 2))

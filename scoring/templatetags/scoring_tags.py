@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django import template
 
-from scoring.models import format_score, parse_score
+from scoring.models import STORED_DECIMALS, format_score, parse_score
 from scoring.tree import vn
 
 register = template.Library()
@@ -25,7 +25,7 @@ def plain(value):
     if value in (None, ""):
         return ""
     try:
-        return format_score(parse_score(value))
+        return format_score(parse_score(value, STORED_DECIMALS))  # any stored value, whatever the period's places
     except (ValueError, ArithmeticError):
         return str(value)
 
@@ -37,3 +37,21 @@ def levels(criterion):
         return criterion.allowed_values()
     except ValueError:
         return []
+
+
+@register.filter
+def input_rows(criterion, figures):
+    """A computed row's input boxes: each declared input with the figure to show in it ('12,5':
+    as people type it), from a stage's stored figures or what was just typed."""
+    figures = figures or {}
+    return [
+        {
+            "name": spec.name,
+            "label": spec.label,
+            "unit": spec.unit,
+            "type": spec.type,
+            "placeholder": spec.placeholder,
+            "value": str(figures.get(spec.name, "") or "").replace(".", ","),
+        }
+        for spec in criterion.input_specs
+    ]

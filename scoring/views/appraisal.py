@@ -30,7 +30,7 @@ def _period_or_current(request) -> Period | None:
     year = int_param(request.GET, "nam")
     if year is not None:
         return get_object_or_404(Period, year=year)
-    return selectors.current_period()
+    return selectors.council_period()
 
 
 @login_required
@@ -95,6 +95,7 @@ def score_appraise(request, pk: int):
             reason=data["note"],
             not_applicable=data["not_applicable"],
             expected_version=data["version"],
+            inputs=data["inputs"],
         )
 
     return _save(request, pk, "appraisal", call)
@@ -142,7 +143,8 @@ def assessment_finalization(request, pk: int):
 def score_finalize(request, pk: int):
     def call(score, data):
         services.score_set_final(
-            actor=request.user, score=score, value=data["value"], note=data["note"], verdict=data["verdict"], expected_version=data["version"]
+            actor=request.user, score=score, value=data["value"], note=data["note"], verdict=data["verdict"], expected_version=data["version"],
+            inputs=data["inputs"],
         )
 
     return _save(request, pk, "final", call)

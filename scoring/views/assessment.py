@@ -17,7 +17,7 @@ from cchc.middleware import UPLOAD, accepts_files
 from cchc.views import attempt
 from cchc.uploads import ACCEPT_ATTRIBUTE, attachment_response, max_upload_bytes
 from .. import selectors, services
-from ..forms import EvidenceForm, ReasonForm, RowForm, SubmitForm
+from ..forms import EvidenceForm, ReasonForm, RowForm, SubmitForm, posted_inputs
 from ..models import Assessment, Evidence, Phase, Score
 from ..scope import assessment_access
 
@@ -154,7 +154,7 @@ def _save(request, pk: int, mode: str, call, *, perm: str | None = None) -> Http
     form = RowForm(request.POST)
     if not form.is_valid():
         return _row_response(request, pk, mode, status=400, error="Dữ liệu gửi lên không hợp lệ; hãy tải lại trang.")
-    data = form.cleaned_data
+    data = form.cleaned_data | {"inputs": posted_inputs(request.POST)}
     try:
         call(score, data)
     except services.StaleScore as exc:
@@ -182,10 +182,10 @@ def _sheet_changes(post) -> tuple[list[services.RowChange], dict[int, dict]]:
         form = RowForm(post, prefix=f"row-{pk}")
         if not form.is_valid():
             raise services.ScoringError("Dữ liệu gửi lên không hợp lệ; hãy tải lại trang.")
-        data = form.cleaned_data
+        data = form.cleaned_data | {"inputs": posted_inputs(post, prefix=f"row-{pk}-")}
         posted[pk] = data
         changes.append(
-            services.RowChange(pk, data["value"], data["note"], data["not_applicable"], data["verdict"], data["version"])
+            services.RowChange(pk, data["value"], data["note"], data["not_applicable"], data["verdict"], data["version"], data["inputs"])
         )
         if len(changes) > SHEET_MAX_ROWS:
             raise services.ScoringError(f"Mỗi lần lưu tối đa {SHEET_MAX_ROWS} tiêu chí.")
@@ -348,6 +348,7 @@ def score_self(request, pk: int):
             note=data["note"],
             not_applicable=data["not_applicable"],
             expected_version=data["version"],
+            inputs=data["inputs"],
         )
 
     return _save(request, pk, "self", call)

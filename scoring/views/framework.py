@@ -288,7 +288,7 @@ def criterion_add(request, pk: int):
         parent = get_object_or_404(Criterion, pk=parent_pk, framework=framework)
     if not framework.period.is_draft:
         return _locked_response(request, framework, services.LOCKED_MESSAGE)
-    form = CriterionForm(request.POST or None, initial={"kind": parent.kind if parent and parent.is_deduction else "self"})
+    form = CriterionForm(request.POST or None, initial={"kind": parent.kind if parent and parent.outside_max else "self"})
     if request.method == "POST" and form.is_valid():
         try:
             criterion = services.criterion_create(actor=request.user, framework=framework, parent=parent, **form.cleaned_data)
@@ -376,7 +376,7 @@ def framework_import(request):
     if request.method == "POST" and form.is_valid():
         upload, year = form.cleaned_data["file"], form.cleaned_data["year"]
         try:
-            table = read_table(upload.read(), upload.name, services.FRAMEWORK_COLUMNS, required=services.REQUIRED_COLUMNS)
+            table = read_table(upload.read(), upload.name, services.FRAMEWORK_IMPORT_COLUMNS, required=services.REQUIRED_COLUMNS)
             result = services.framework_import(table=table, year=year, actor=request.user, source=upload.name)
         except ImportRejected as exc:
             errors = exc.errors
@@ -401,8 +401,8 @@ def framework_export(request, year: int):
         blocks = [own]
     name = f"bo-chi-so-{period.year}" + (f"-{blocks[0]}" if blocks else "")
     if request.GET.get("format") == "xlsx":
-        rows = selectors.framework_export_rows(period, block_codes=blocks, numbers=True)
-        return download(write_xlsx({f"Bộ chỉ số {period.year}": (services.FRAMEWORK_COLUMNS, rows)}), filename=f"{name}.xlsx", content_type=XLSX)
-    rows = selectors.framework_export_rows(period, block_codes=blocks)
-    return download(write_csv(services.FRAMEWORK_COLUMNS, rows), filename=f"{name}.csv", content_type="text/csv; charset=utf-8")
+        columns, rows = selectors.framework_export_table(period, block_codes=blocks, numbers=True)
+        return download(write_xlsx({f"Bộ chỉ số {period.year}": (columns, rows)}), filename=f"{name}.xlsx", content_type=XLSX)
+    columns, rows = selectors.framework_export_table(period, block_codes=blocks)
+    return download(write_csv(columns, rows), filename=f"{name}.csv", content_type="text/csv; charset=utf-8")
 

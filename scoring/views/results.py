@@ -127,7 +127,9 @@ def results_ranking(request, year: int, block: str):
         messages.warning(request, f"Không tìm thấy đơn vị “{wanted}” trong khối này.")
     page = Paginator(selectors.ranked_lines(period, block=current), RANKING_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = selectors.ranking_rows(period, selectors.lines_of(page.object_list), provisional=not published)
-    headings = selectors.field_headings(period, block=current).get(current.pk, [])
+    outside = selectors.outside_columns(period, block=current)
+    # A field made only of bonus points or penalties shows in their own columns.
+    headings = [h for h in selectors.field_headings(period, block=current).get(current.pk, []) if h.ordinary or not outside.any]
     approval = selectors.approval_for_period(period)
     can_approve = user.has_perm("scoring.approve_results")
     overridable = can_approve and period.phase in (Phase.EXPLANATION, Phase.FINALIZATION)
@@ -145,9 +147,12 @@ def results_ranking(request, year: int, block: str):
         },
         "options": {"indexAxis": "y", "scales": {"x": {"min": 0, "max": 100}}, "plugins": {"legend": {"display": False}}},
     }
+    if period.index_over_100:  # bonus points may take an index past 100 %
+        del chart["options"]["scales"]["x"]["max"]
     context = {
         "period": period,
         "current_block": current,
+        "outside": outside,
         "blocks": blocks,
         "rows": rows,
         "page": page,
@@ -245,7 +250,7 @@ def approval_decision(request, year: int):
 
 
 def _row_for(assessment: Assessment):
-    assessment.refresh_from_db(fields=["total_index"])
+    assessment.refresh_from_db(fields=["total_index", "total_ratio"])
     return selectors.ranking_row(assessment, provisional=True)
 
 
@@ -333,7 +338,7 @@ def _get_unit_results_for_user(request, year: int, unit_pk: int) -> tuple[Period
     _require(request, "scoring.view_results")
     user = request.user
     period = get_object_or_404(Period, year=year)
-    if _is_unit_editor_only(user) and user.unit_id != unit_pk:
+    if not scope.may_read_unit_results(user, unit_pk):
         raise Http404
     assessment = get_object_or_404(
         Assessment.objects.select_related("unit", "period", "framework__block"), period=period, unit_id=unit_pk
@@ -354,7 +359,7 @@ def results_unit(request, year: int, unit_pk: int):
     block = assessment.framework.block
     mine = selectors.ranking_row(assessment, provisional=not published)
     best = selectors.block_leader(assessment, provisional=not published)
-    headings = [h for h in selectors.field_headings(period, block=block).get(block.pk, []) if h.max_score]
+    headings = [h for h in selectors.field_headings(period, block=block).get(block.pk, []) if h.ordinary]
     block_averages = selectors.block_field_averages(period, block, published=published)
 
     def percent(row, code):
@@ -393,6 +398,7 @@ def results_unit(request, year: int, unit_pk: int):
         "of": selectors.block_size(assessment),
         "published": published,
         "headings": headings,
+        "outside": selectors.outside_columns(period, block=block),
         "shortcomings": selectors.unit_shortcomings(assessment.pk),
         "findings": list(open_findings_for_unit(unit)),
         "field_chart": field_chart,

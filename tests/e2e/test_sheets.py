@@ -2,6 +2,8 @@
 a link, "Lưu tất cả" saves the changed rows in one go, and a row someone else saved meanwhile is
 refused with its message while the other rows stay typed and unsaved."""
 
+from decimal import Decimal
+
 import pytest
 from playwright.sync_api import expect
 
@@ -55,7 +57,7 @@ def test_a_half_filled_sheet_survives_a_misclick_and_saves_all_at_once(page, liv
     page.get_by_role("button", name="Lưu tất cả").click()
     expect(page.locator("#sheet-save-status")).to_contain_text("Đã lưu")
     saved = dict(Score.objects.filter(assessment=sheet, criterion__code__in=["1.1.1", "2.3"]).values_list("criterion__code", "self_score"))
-    assert {code: str(value) for code, value in saved.items()} == {"1.1.1": "1.00", "2.3": "1.50"}
+    assert saved == {"1.1.1": Decimal("1"), "2.3": Decimal("1.5")}
     expect(page.locator("[data-dirty-count]").first).to_have_text("0")
     screenshot("3-saved-all")
 
@@ -71,4 +73,4 @@ def test_enter_in_a_rows_value_saves_that_row(page, live_server, login, sheet):
     select.select_option("1")
     select.press("Enter")
     expect(row(page, "1.1.1").locator(".saved-mark")).to_be_visible()
-    assert str(Score.objects.get(assessment=sheet, criterion__code="1.1.1").self_score) == "1.00"
+    assert Score.objects.get(assessment=sheet, criterion__code="1.1.1").self_score == Decimal("1")

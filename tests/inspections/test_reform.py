@@ -319,3 +319,16 @@ def test_the_lineage_import_hands_the_closed_units_shortcomings_over_in_its_tran
 
     assert set(selectors.open_findings_for_unit(successor)) == {closed_unit.findings["old"], closed_unit.findings["recent"]}
     assert FindingHandover.objects.filter(confirmed_by=sonv_staff, link__event__key="NQ1665").count() == 2
+
+
+def test_a_successor_that_has_closed_since_cannot_take_a_split_unit_s_shortcoming(closed_unit, sonv_staff):
+    import datetime
+
+    first, second = _successor("UBND phường Thành Sen"), _successor("UBND phường Trần Phú")
+    _reorganise(LineageLink.Kind.SPLIT, closed_unit, first, second)
+    finding = closed_unit.findings["recent"]
+    second.valid_to, second.active = datetime.date(2025, 12, 31), False
+    second.save()
+    with pytest.raises(services.InspectionError, match="đã ngừng hoạt động"):
+        services.finding_handover_confirm(actor=sonv_staff, handover=FindingHandover.objects.get(finding=finding, unit=second))
+    assert not FindingHandover.objects.filter(finding=finding, confirmed_at__isnull=False).exists()

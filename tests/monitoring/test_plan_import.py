@@ -154,7 +154,7 @@ def test_a_deadline_is_read_as_plans_write_it(text, expected):
     assert services.parse_deadline(text, YEAR) == expected
 
 
-@pytest.mark.parametrize("text", ["31/02/2025", "Quý V", "Tháng 13", "sớm", "06/30/2025"])
+@pytest.mark.parametrize("text", ["31/02/2025", "Quý V", "Tháng 13", "sớm", "06/30/2025", "Quý II/0000", "Tháng 12/9999"])
 def test_a_deadline_that_is_no_day_is_refused_in_vietnamese(text):
     with pytest.raises(ValueError, match="Thời hạn"):
         services.parse_deadline(text, YEAR)

@@ -188,7 +188,7 @@ def test_a_changed_byte_is_refused(approved):
     tampered = data[:middle] + bytes([data[middle] ^ 0x01]) + data[middle + 1 :]
     with pytest.raises(ArchiveError):
         period_import(tampered)
-    swapped = _swap_member(data, "data/scores.json", lambda b: b.replace(b'"final_score": "3.00"', b'"final_score": "2.00"'))
+    swapped = _swap_member(data, "data/scores.json", lambda b: b.replace(b'"final_score": "3.000"', b'"final_score": "2.000"'))
     with pytest.raises(ArchiveError, match="SHA-256"):
         period_import(swapped)
     assert _counts() == dict.fromkeys(_counts(), 0)

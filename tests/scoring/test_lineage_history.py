@@ -152,12 +152,12 @@ def test_a_unit_that_transferred_part_of_itself_shows_only_its_years_before_the_
 # --- The unit's page and the province overview -----------------------------------------------------
 
 
-def test_the_units_page_shows_its_predecessors_results(client_of, reform, unit_a_editor):
-    response = client_of(unit_a_editor).get(reverse("units:detail", args=[reform.new.pk]))
+def test_the_units_page_shows_its_predecessors_results_to_its_own_contact(client_of, reform):
+    response = client_of(reform.editor).get(reverse("units:detail", args=[reform.new.pk]))
     assert response.status_code == 200
     text = response.content.decode()
     assert "Kết quả của UBND xã Thạch Văn (đơn vị trước sáp nhập)" in text and "Năm 2024:" not in text
-    assert "data-predecessor-results" not in client_of(unit_a_editor).get(reverse("units:detail", args=[reform.van.pk])).content.decode()
+    assert "data-predecessor-results" not in client_of(reform.editor).get(reverse("units:detail", args=[reform.van.pk])).content.decode()
 
 
 @pytest.fixture
@@ -206,3 +206,17 @@ def test_a_unit_without_predecessors_costs_one_query(unit_a_editor, django_asser
     roles.roles_of(unit_a_editor)
     with django_assert_num_queries(1):
         assert predecessors_of(unit_a_editor, unit_a_editor.unit) == []
+
+
+
+def test_another_unit_s_contact_and_an_inspector_read_none_of_a_unit_s_predecessors_results(reform, client_of):
+    from tests.factories import UnitFactory
+
+    stranger = make_user(roles.UNIT_EDITOR, UnitFactory(), username="editor_elsewhere")
+    inspector = make_user(roles.INSPECTOR, UnitFactory(), username="inspector_elsewhere")
+    assert predecessors_of(reform.editor, reform.new)
+    assert predecessors_of(stranger, reform.new) == []
+    assert predecessors_of(inspector, reform.new) == []
+    for reader in (stranger, inspector):
+        page = client_of(reader).get(reverse("units:detail", args=[reform.new.pk]))
+        assert page.status_code == 200 and 'data-predecessor="XA-THACH-VAN"' not in page.content.decode()

@@ -87,8 +87,9 @@ def test_export_ranking_writes_csv_and_xlsx_files(loaded, tmp_path):
     assert (tmp_path / "r.csv").read_text(encoding="utf-8") == EXPECTED
     call_command("export_ranking", "--year", "2024", "--format", "xlsx", "-o", str(tmp_path / "r.xlsx"))
     sheet = load_workbook(tmp_path / "r.xlsx").active
-    assert [c.value for c in sheet[1]] == RANKING_COLUMNS
-    assert [c.value for c in sheet[3]] == ["so-nganh", 2, "S-B", "Sở B", 4.5, 6, 75, "Khá", "Hoàn thành nhiệm vụ"]
+    # The nine columns, then the penalties in a column of their own (the period has deduction rows).
+    assert [c.value for c in sheet[1]] == RANKING_COLUMNS + ["deducted"]
+    assert [c.value for c in sheet[3]] == ["so-nganh", 2, "S-B", "Sở B", 4.5, 6, 75, "Khá", "Hoàn thành nhiệm vụ", 0.5]
 
 
 def test_xlsx_numbers_are_numbers_shown_with_two_decimals(loaded):

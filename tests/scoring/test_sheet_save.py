@@ -1,6 +1,8 @@
 """“Lưu tất cả”: a sheet's changed rows in one request, all or nothing, each row checked as its own
 save would be, one audit row per change, and a constant number of queries."""
 
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -30,7 +32,7 @@ def test_the_unit_saves_every_changed_row_of_its_sheet_in_one_request(cycle, cli
     page = response.content.decode()
     assert "Đã lưu 3 tiêu chí" in page and page.count('hx-swap-oob="true"') >= 4  # three rows and the status line
     saved = {s.criterion.code: s for s in Score.objects.filter(pk__in=[r.pk for r in rows]).select_related("criterion")}
-    assert [str(saved[c].self_score) for c in ("1.1.1", "2.3", "3.3.3")] == ["1.00", "1.50", "0.50"]
+    assert [saved[c].self_score for c in ("1.1.1", "2.3", "3.3.3")] == [Decimal("1"), Decimal("1.5"), Decimal("0.5")]
     assert all(s.version == 2 and s.updated_by == cycle.editor_a for s in saved.values())
     assert AuditEvent.objects.filter(action="score.self").count() == 3
     assert Assessment.objects.get(pk=cycle.a.pk).total_earned > 0

@@ -4,6 +4,7 @@ one 409 (the row as the other left it), not a 500 "database is locked"; no save 
 import json
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,7 +24,7 @@ def test_two_saves_of_one_row_on_sqlite_get_one_200_and_one_409(tmp_path):
     assert sorted(outcome["answers"].values()) == [200, 409]
     winner = next(name for name, status in outcome["answers"].items() if status == 200)
     assert outcome["version"] == [1, 2]  # one write, on the version both forms were loaded with
-    assert outcome["self_score"] == ("1.00" if winner == "first" else "0.00")
+    assert Decimal(outcome["self_score"]) == (Decimal("1") if winner == "first" else Decimal("0"))
 
 
 def test_without_immediate_transactions_the_same_race_is_a_500(tmp_path):

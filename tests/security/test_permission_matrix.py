@@ -184,6 +184,13 @@ MATRIX = {
     "monitoring:self_inspection_edit": ({"pk": "self_inspection"}, GET, "L 2 4 3 3 3 2"),
     "monitoring:self_inspection_result": ({"pk": "self_inspection"}, POST, "L 400 4 3 3 3 400"),
     "monitoring:self_inspection_finding_add": ({"pk": "self_inspection"}, POST, "L 400 4 3 3 3 400"),
+    # The emulation package (hồ sơ thi đua) is for staff and leaders. The world's 2023 is not
+    # published: its page says so, its files send back to it; staff's empty rule is the form's 400.
+    "monitoring:emulation_home": ({}, GET, "L 3 3 3 3 2 2"),
+    "monitoring:emulation": ({"year": 2023}, GET, "L 3 3 3 3 2 2"),
+    "monitoring:emulation_rule": ({"year": 2023}, POST, "L 3 3 3 3 3 400"),
+    "monitoring:emulation_xlsx": ({"year": 2023}, GET, "L 3 3 3 3 R R"),
+    "monitoring:emulation_docx": ({"year": 2023}, GET, "L 3 3 3 3 R R"),
     # Documents.
     "reports:list": ({}, GET, "L 2 2 3 2 2 2"),
     "reports:download": ({"pk": "notice_document"}, GET, "L 2 4 4 2 2 2"),

@@ -1,3 +1,4 @@
+import datetime
 import unicodedata
 
 import pytest
@@ -184,3 +185,27 @@ def test_a_unit_closed_by_a_reorganisation_keeps_its_last_day(province):
     with pytest.raises(ImportRejected) as refused:
         _import_dated(DATED_HEADER + "X-THACHVAN,UBND xã Thạch Văn,ubnd-xa,H-TH,,,,,\n")
     assert "đã ngừng hoạt động theo sự kiện 'NQ1665'" in refused.value.errors[0].message
+
+
+def test_a_parent_loop_through_a_stored_unit_is_refused(db):
+    from cchc.tabular import ImportRejected
+    from tests.factories import UnitFactory
+
+    upper = UnitFactory(code="UP")
+    UnitFactory(code="LOW", parent=upper)
+    table = read_table(f"{','.join(UNIT_COLUMNS)}\nUP,Đơn vị trên,so-nganh,LOW,,\n".encode(), "don-vi.csv", UNIT_COLUMNS)
+    with pytest.raises(ImportRejected) as refused:
+        units_import(table=table, actor=None)
+    assert "Dòng 2, cột parent_code: Quan hệ cấp trên tạo thành vòng lặp." in str(refused.value)
+
+
+def test_a_last_day_before_the_stored_first_day_is_a_row_error_not_a_crash(db):
+    from cchc.tabular import ImportRejected
+    from tests.factories import UnitFactory
+
+    UnitFactory(code="NEWU", valid_from=datetime.date(2026, 1, 1))
+    text = "code,name,block,parent_code,head_name,head_title,valid_to\nNEWU,Đơn vị mới,so-nganh,,,,2025-01-01\n"
+    table = read_table(text.encode(), "don-vi.csv", [*UNIT_COLUMNS, "valid_from", "valid_to", "stat_code"], required=set(UNIT_COLUMNS))
+    with pytest.raises(ImportRejected) as refused:
+        units_import(table=table, actor=None)
+    assert "Dòng 2, cột valid_to: Đơn vị NEWU sẽ ngừng hoạt động (01/01/2025) trước ngày bắt đầu hoạt động (01/01/2026)." in str(refused.value)

@@ -97,11 +97,13 @@ def test_an_event_imported_before_gains_the_new_rows_and_keeps_the_old(province)
     assert LineageLink.objects.count() == 2 and LineageLink.objects.filter(pk=first.pk).exists()
 
 
-def test_a_late_closing_leaves_the_unit_active_until_its_last_day(province):
+def test_an_event_not_yet_in_force_is_refused_and_nothing_is_written(province):
     unit("X-MOI", "UBND xã Mới", valid_from=datetime.date(2030, 1, 1))
-    import_lineage("NQ-2030,01/01/2030,Nghị quyết 2030,merge,X-THACHKIM,X-MOI")
-    closing = _unit("X-THACHKIM")
-    assert closing.valid_to == datetime.date(2029, 12, 31) and closing.active and not closing.is_closed
+    before = state()
+    with pytest.raises(ImportRejected) as refused:
+        import_lineage("NQ-2030,01/01/2030,Nghị quyết 2030,merge,X-THACHKIM,X-MOI")
+    assert "Dòng 2, cột effective_date: Ngày có hiệu lực 01/01/2030 chưa đến" in str(refused.value)
+    assert state() == before
 
 
 # --- refusals ---------------------------------------------------------------------------------
@@ -234,10 +236,13 @@ def test_a_parent_move_ends_the_old_record_the_day_before_and_starts_a_new_one(p
     assert event.changes["parent"] == ["UBND huyện Lộc Hà", "UBND huyện Thạch Hà"] and event.actor == sonv_staff
 
 
-def test_a_parent_move_dated_in_the_future_changes_only_the_history(province):
-    import_lineage("NQ-2030,01/01/2030,Nghị quyết 2030,parent,X-THACHKIM,H-TH")
-    assert _unit("X-THACHKIM").parent.code == "H-LH"
-    assert parents_on([province["X-THACHKIM"].pk], datetime.date(2030, 1, 1))[province["X-THACHKIM"].pk] == province["H-TH"].pk
+def test_a_second_act_cannot_rewrite_the_parent_move_another_act_recorded_that_day(province):
+    import_lineage("NQ1283,01/01/2025,Nghị quyết 1283/NQ-UBTVQH15,parent,X-THACHVAN,TP-HT")
+    before = state()
+    with pytest.raises(ImportRejected) as refused:
+        import_lineage("OTHER,01/01/2025,Quyết định khác,parent,X-THACHVAN,H-TH")
+    assert "đã có thay đổi cấp trên từ ngày 01/01/2025 theo sự kiện 'NQ1283'" in str(refused.value)
+    assert state() == before
 
 
 def test_a_closed_unit_ends_its_parent_record_on_its_last_day(province):

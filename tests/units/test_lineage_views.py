@@ -235,3 +235,18 @@ def test_staff_set_a_blocks_level(client_of, sonv_staff):
     assert response.status_code == 302
     assert Block.objects.get(code="ubnd-xa-2026").level == Block.Level.COMMUNE
     assert AuditEvent.objects.get(action="block.save").changes["level"] == [None, "commune"]
+
+
+def test_users_are_not_moved_into_a_successor_that_has_closed_too(sonv_staff, closed_with_users, province):
+    import datetime
+
+    from units.services import UnitError, unit_members_transfer
+
+    closed, moving, _ = closed_with_users
+    target = province["X-DONGTIEN"]
+    target.valid_to, target.active = datetime.date(2025, 12, 31), False
+    target.save()
+    with pytest.raises(UnitError, match="cũng đã ngừng hoạt động"):
+        unit_members_transfer(actor=sonv_staff, unit=closed, moves={moving.pk: target})
+    moving.refresh_from_db()
+    assert moving.unit == closed

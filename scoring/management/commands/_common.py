@@ -24,6 +24,20 @@ def period_of(year: int):
     return period
 
 
+def settings_options(parser, *, when: str):
+    """--decimals and --tie-rule: a period's precision and tie rule (`Period.decimals`, `tie_rule`)."""
+    from scoring.models import DECIMAL_CHOICES, Period
+
+    parser.add_argument(
+        "--decimals", type=int, choices=[value for value, _ in DECIMAL_CHOICES],
+        help=f"Số chữ số thập phân của điểm và Chỉ số (2 hoặc 3, làm tròn lên từ 5){when}.",
+    )
+    parser.add_argument(
+        "--tie-rule", dest="tie_rule", choices=Period.TieRule.values,
+        help=f"Cách xếp hạng khi bằng điểm: displayed (đồng hạng khi Chỉ số hiển thị bằng nhau) hoặc exact (theo tỷ lệ điểm chính xác){when}.",
+    )
+
+
 def force_options(parser, what: str):
     parser.add_argument("--force", action="store_true", help=f"Vẫn {what} dù danh sách kiểm tra còn mục chặn; --reason được ghi vào nhật ký.")
     parser.add_argument("--reason", default="", help="Lý do (bắt buộc với --force, và khi lùi giai đoạn).")

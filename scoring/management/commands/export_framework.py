@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cchc.tabular import write_csv, write_xlsx
 from scoring.models import Period
-from scoring.selectors import FRAMEWORK_COLUMNS, framework_export_rows
+from scoring.selectors import framework_export_table
 
 
 class Command(BaseCommand):
@@ -24,11 +24,11 @@ class Command(BaseCommand):
         fmt = format or ("xlsx" if output and output.suffix.lower() == ".xlsx" else "csv")
         if fmt == "xlsx" and not output:
             raise CommandError("Xuất XLSX cần tên tệp (-o).")
-        rows = framework_export_rows(period, block_codes=block, numbers=fmt == "xlsx")
+        columns, rows = framework_export_table(period, block_codes=block, numbers=fmt == "xlsx")
         if fmt == "xlsx":
-            data = write_xlsx({f"Bộ chỉ số {year}": (FRAMEWORK_COLUMNS, rows)})
+            data = write_xlsx({f"Bộ chỉ số {year}": (columns, rows)})
         else:
-            data = write_csv(FRAMEWORK_COLUMNS, rows)
+            data = write_csv(columns, rows)
         if output:
             output.write_bytes(data)
             self.stderr.write(f"Đã xuất {len(rows)} tiêu chí vào {output}")

@@ -3,6 +3,7 @@ import importlib
 from django.apps import apps
 from django.core.management.base import BaseCommand
 
+from monitoring import demo as monitoring_demo
 from units.demo import DEMO_PASSWORD, REFORM_USERS, login_lines, seed_admin, seed_reform, seed_units, seed_users
 
 APPS = ("scoring", "inspections", "reports")
@@ -40,6 +41,9 @@ def seed_from_2025(stdout) -> list[tuple[str, str, str]]:
     for module in _demo_modules():
         if hasattr(module, "seed_2026"):
             module.seed_2026(stdout)
+    # The year-round monitoring of 2026 and the rule of the 2023 emulation package: last, once
+    # 2026's units, logins and period exist.
+    monitoring_demo.seed(stdout)
     return logins + seed_admin()
 
 

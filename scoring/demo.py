@@ -26,6 +26,7 @@ from units.models import Block, User
 from .models import AppraisalAssignment, Assessment, Evidence, Kind, Period, Phase, Score, format_score
 from .services import (
     FRAMEWORK_COLUMNS,
+    FRAMEWORK_IMPORT_COLUMNS,
     REQUIRED_COLUMNS,
     approval_record,
     approval_set_decision,
@@ -68,14 +69,19 @@ PERIODS = {
 
 def framework_table(files=BLOCK_FILES):
     """The blocks' files as one import table (one header, rows numbered as in a single file)."""
-    header = ",".join(FRAMEWORK_COLUMNS)
+    short, wide = ",".join(FRAMEWORK_COLUMNS), ",".join(FRAMEWORK_IMPORT_COLUMNS)
+    texts = {name: (DATA / name).read_text(encoding="utf-8").splitlines() for name in files}
+    for name, lines in texts.items():
+        assert lines[0] in (short, wide), f"{name}: unexpected header"
+    # A file with computed rows has the two optional columns: the others' rows get them empty.
+    header = wide if any(lines[0] == wide for lines in texts.values()) else short
+    pad = "," * (len(FRAMEWORK_IMPORT_COLUMNS) - len(FRAMEWORK_COLUMNS)) if header == wide else ""
     body = []
-    for name in files:
-        lines = (DATA / name).read_text(encoding="utf-8").splitlines()
-        assert lines[0] == header, f"{name}: unexpected header"
-        body.extend(line for line in lines[1:] if line.strip())
+    for lines in texts.values():
+        extra = pad if lines[0] == short else ""
+        body.extend(line + extra for line in lines[1:] if line.strip())
     data = (header + "\n" + "\n".join(body) + "\n").encode("utf-8")
-    return read_table(data, "demo.csv", FRAMEWORK_COLUMNS, required=REQUIRED_COLUMNS)
+    return read_table(data, "demo.csv", header.split(","), required=REQUIRED_COLUMNS)
 
 
 @transaction.atomic
@@ -229,11 +235,15 @@ def _update(rows: list[Score], fields: list[str]) -> None:
     """Write `fields` of `rows` with one UPDATE per distinct set of values (a few dozen per stage)
     rather than a row-by-row CASE, which is what makes bulk_update slow on thousands of rows."""
     groups: dict[tuple, list[int]] = {}
+    values_of: dict[tuple, tuple] = {}
     for row in rows:
-        key = tuple(getattr(row, Score._meta.get_field(name).attname) for name in fields)
+        values = tuple(getattr(row, Score._meta.get_field(name).attname) for name in fields)
+        # A computed row's figures are a dict: grouped by their sorted items.
+        key = tuple(tuple(sorted(v.items())) if isinstance(v, dict) else v for v in values)
         groups.setdefault(key, []).append(row.pk)
+        values_of.setdefault(key, values)
     for key, pks in groups.items():
-        values = {Score._meta.get_field(name).attname: value for name, value in zip(fields, key)}
+        values = {Score._meta.get_field(name).attname: value for name, value in zip(fields, values_of[key])}
         for start in range(0, len(pks), 500):
             Score.objects.filter(pk__in=pks[start : start + 500]).update(version=F("version") + 1, **values)
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from units.demo_reform import UNKNOWN_STATUS, central_2026, departments_2026, new_communes
 
+from .formulas import compute
 from .demo import _assign, _editors, _History, _plan, _update, _users, _vn, framework_table
 from .models import Assessment, Kind, Period, Phase, RosterEntry, Score
 from .services import assessment_totals_refresh, framework_import, period_move, period_update, roster_remove
@@ -96,6 +97,15 @@ def _shape_roster(period: Period) -> None:
         raise RuntimeError(f"2026 roster: missing {missing}, unexpected {extra}, in another block {moved}")
 
 
+def _figures(row: Score) -> dict[str, str]:
+    """Made-up figures of a computed row for a unit: a total and the part of it done, the part
+    varying from unit to unit (between 70 % and 100 % of the total)."""
+    total = 120 + (row.assessment.unit_id * 37) % 380
+    done = total - (row.assessment.unit_id * 11) % (total * 3 // 10 + 1)
+    names = [spec.name for spec in row.criterion.computed.specs]
+    return {names[0]: str(done), names[1]: str(total)} if len(names) == 2 else {name: str(done) for name in names}
+
+
 def _self_assess_part(period: Period) -> int:
     """The first rows of each unit under way, saved in bulk with their history (as the 2023 and
     2024 cycles are): the unit's login where it has one."""
@@ -118,12 +128,17 @@ def _self_assess_part(period: Period) -> int:
             row.self_score = row.plan_self
             row.self_note = "" if row.plan_na else row.plan_note
             row.updated_by = editor
-            history.add(
-                editor, "score.self", row, {"self_score": None, "self_note": "", "not_applicable": False},
-                {"self_score": _vn(row.self_score), "self_note": row.self_note, "not_applicable": row.not_applicable},
-            )
+            after = {"self_score": None, "self_note": row.self_note, "not_applicable": row.not_applicable}
+            if row.criterion.computed is not None and not row.plan_na:
+                # A computed row is scored by its figures, as the sheet takes them (made up).
+                row.self_inputs, row.self_score = compute(
+                    row.criterion.computed, _figures(row), max_score=row.criterion.max_score, quantum=period.quantum
+                )
+                after["self_inputs"] = row.self_inputs
+            after["self_score"] = _vn(row.self_score)
+            history.add(editor, "score.self", row, {"self_score": None, "self_note": "", "not_applicable": False}, after)
             changed.append(row)
-    _update(changed, ["self_score", "self_note", "not_applicable", "self_not_applicable", "updated_by"])
+    _update(changed, ["self_score", "self_inputs", "self_note", "not_applicable", "self_not_applicable", "updated_by"])
     history.save()
     assessment_totals_refresh(period=period)
     return len(changed)

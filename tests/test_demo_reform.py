@@ -8,6 +8,7 @@ rolled back at the end, leaving the test database as the other modules expect it
 import csv
 import io
 from collections import Counter
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from django.core.cache import cache
@@ -149,6 +150,20 @@ def test_2026_is_in_self_assessment_with_three_blocks_and_ranks_them(demo, tmp_p
     assert list(dict.fromkeys(r["block"] for r in ranked)) == blocks
     assert "minh họa" in period.title and "minh họa" in period.legal_basis.lower()
     assert not period.decision_blocks.exists()  # the decision approves every block
+
+
+def test_the_2026_communes_framework_has_bonus_points_and_rows_computed_from_the_units_figures(demo):
+    from scoring.models import Criterion, Kind, Score
+
+    communes = Criterion.objects.filter(framework__period__year=2026, framework__block__code="ubnd-xa-phuong")
+    assert set(communes.exclude(formula="").values_list("code", flat=True)) == {"1.2", "3.2", "7.2"}
+    assert set(communes.filter(kind=Kind.BONUS).values_list("code", flat=True)) == {"11", "11.1", "11.2"}
+    entered = Score.objects.filter(criterion__in=communes.exclude(formula=""), assessment__unit__code="18619").exclude(self_inputs={})
+    assert entered.exists()
+    for score in entered.select_related("criterion"):
+        done, total = (int(score.self_inputs[name]) for name in ("a", "b"))
+        if score.criterion.code == "3.2":  # ratio × 5 points, rounded half-up to 2 decimals
+            assert score.self_score == (Decimal(done) * 5 / Decimal(total)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def test_2023_and_2024_decisions_leave_the_communes_to_their_districts(demo):

@@ -466,6 +466,27 @@ def compute(computed: Computed, raw: dict, *, max_score: Decimal, quantum: Decim
     return clean, points.quantize(quantum, rounding=ROUND_HALF_UP)
 
 
+def figures_from_text(computed: Computed, text: str) -> dict[str, str]:
+    """A computed row's figures as a score file writes them in its `score` column:
+    `a=223; b=287` (names as the row declares them; a decimal comma or point). ComputeError in
+    Vietnamese for a part without `=`, an unknown name or a name given twice; the values are
+    checked by `compute`."""
+    figures: dict[str, str] = {}
+    names = {spec.name for spec in computed.specs}
+    expected = "; ".join(f"{spec.name}=…" for spec in computed.specs)
+    for part in filter(None, (piece.strip() for piece in text.split(";"))):
+        name, equals, value = part.partition("=")
+        name = name.strip().lower()
+        if not equals:
+            raise ComputeError(f"tiêu chí được tính từ số liệu: ghi số liệu dạng '{expected}', không ghi điểm.")
+        if name not in names:
+            raise ComputeError(f"không có số liệu '{name}' (các số liệu: {', '.join(sorted(names))}).")
+        if name in figures:
+            raise ComputeError(f"số liệu '{name}' được ghi hai lần.")
+        figures[name] = value.strip()
+    return figures
+
+
 def inputs_text(computed: Computed | None, values: dict | None) -> str:
     """'Số hồ sơ đúng hạn: 12 hồ sơ; Tổng số hồ sơ: 15 hồ sơ' — a stage's figures as people read
     them (the history and the read-only views); '' when none were entered."""

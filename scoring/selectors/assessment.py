@@ -221,24 +221,30 @@ def _with_self_evidence(scores: QuerySet[Score]) -> QuerySet[Score]:
     return scores.annotate(has_evidence=Exists(Evidence.objects.filter(score=OuterRef("pk"), stage=Evidence.Stage.SELF)))
 
 
+# A bonus row is a claim the unit may leave empty (nothing to claim counts 0): only the ordinary
+# rows must be scored before submitting, and a bonus row needs its evidence once it is claimed.
+MUST_SCORE = Q(criterion__kind=Kind.SELF)
+UNCLAIMED_BONUS = Q(criterion__kind=Kind.BONUS) & (Q(self_score__isnull=True) | Q(self_score=0))
+
+
 def _lacks_evidence() -> Q:
-    return Q(criterion__evidence_required=True, self_not_applicable=False, has_evidence=False)
+    return Q(criterion__evidence_required=True, self_not_applicable=False, has_evidence=False) & ~UNCLAIMED_BONUS
 
 
 def assessment_progress(assessment: Assessment) -> Progress:
-    """n of m self-scored rows scored (or marked not applicable), and how many lack the evidence
-    their criterion requires: one query."""
-    scored = Q(self_score__isnull=False) | Q(self_not_applicable=True)
+    """n of m rows the unit must score scored (or marked not applicable), and how many of its
+    claims lack the evidence their criterion requires: one query."""
+    scored = MUST_SCORE & (Q(self_score__isnull=False) | Q(self_not_applicable=True))
     data = (
         _with_self_evidence(Score.objects.filter(assessment=assessment, criterion__kind__in=SELF_CLAIMED_KINDS))
         .order_by()
-        .aggregate(total=Count("id"), scored=Count("id", filter=scored), missing=Count("id", filter=_lacks_evidence()))
+        .aggregate(total=Count("id", filter=MUST_SCORE), scored=Count("id", filter=scored), missing=Count("id", filter=_lacks_evidence()))
     )
     return Progress(data["total"], data["scored"], data["missing"])
 
 
 def unscored_codes(assessment: Assessment) -> list[str]:
-    rows = Score.objects.filter(assessment=assessment, criterion__kind__in=SELF_CLAIMED_KINDS, self_score__isnull=True, self_not_applicable=False)
+    rows = Score.objects.filter(MUST_SCORE, assessment=assessment, self_score__isnull=True, self_not_applicable=False)
     return list(rows.order_by("criterion__order", "criterion_id").values_list("criterion__code", flat=True))
 
 

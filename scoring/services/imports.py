@@ -12,6 +12,7 @@ from cchc.tabular import ImportRejected, RowError, Table
 from units.models import Unit
 from units.text import nfc
 
+from ..formulas import ComputeError, figures_from_text
 from ..models import SCORED_KINDS_BY_STAGE, Assessment, Criterion, Kind, Period, Phase, Score
 from .assessment import _snapshot, validate_appraisal, validate_final, validate_self, validate_survey
 from .errors import ReasonRequired, ScoringError
@@ -32,14 +33,13 @@ KIND_NAMES = {Kind.SELF: "tự đánh giá, thẩm định", Kind.SURVEY: "đi�
 # Each stage's check of a row's values (the one the row forms use), called as
 # (score, score text, note, not applicable).
 VALIDATE = {
-    "self": lambda score, value, note, na: validate_self(score, value=value, note=note, not_applicable=na),
-    "appraisal": lambda score, value, note, na: validate_appraisal(score, value=value, reason=note, not_applicable=na),
-    "final": lambda score, value, note, na: validate_final(score, value=value, note=note, not_applicable=na),
-    "survey": lambda score, value, note, na: validate_survey(score, value=value, note=note, not_applicable=na),
+    "self": lambda score, value, note, na, inputs: validate_self(score, value=value, note=note, not_applicable=na, inputs=inputs),
+    "appraisal": lambda score, value, note, na, inputs: validate_appraisal(score, value=value, reason=note, not_applicable=na, inputs=inputs),
+    "final": lambda score, value, note, na, inputs: validate_final(score, value=value, note=note, not_applicable=na, inputs=inputs),
+    "survey": lambda score, value, note, na, inputs: validate_survey(score, value=value, note=note, not_applicable=na),
 }
-# The audited fields each stage writes (what the validation returns).
-# A computed row's figures are entered on the sheets, not in a file: a score for one is refused
-# (`validate_*`), and "NA" clears its figures.
+# The audited fields each stage writes (what the validation returns). A computed row's `score`
+# cell holds its figures (`a=223; b=287`), checked and scored as the sheet does; "NA" clears them.
 STAGE_FIELDS = {
     "self": ["self_score", "self_inputs", "self_note", "not_applicable", "self_not_applicable"],
     "appraisal": ["appraised_score", "appraised_inputs", "appraisal_reason", "not_applicable", "needs_reappraisal"],
@@ -152,7 +152,15 @@ def scores_import(*, table: Table, period: Period, stage: str, actor, source: st
             continue
         # The same check of the values as a save of the row in the browser.
         try:
-            values = VALIDATE[stage](score, "" if na else score_text, note, na)
+            inputs = None
+            computed = criterion.computed if not na and score_text else None
+            if computed is not None:
+                try:
+                    inputs = figures_from_text(computed, score_text)
+                except ComputeError as exc:
+                    raise ScoringError(f"Tiêu chí {code}: {exc}") from None
+                score_text = ""
+            values = VALIDATE[stage](score, "" if na else score_text, note, na, inputs)
         except ReasonRequired as exc:
             errors.append(RowError(number, "note", f"{exc} Ghi lý do ở cột note."))
             continue

@@ -168,12 +168,14 @@ def test_the_unit_claims_bonus_points_itself_and_the_council_appraises_them_with
     assert row(bonus.a, "2.2").appraised_score == 1 and row(bonus.a, "2.2").is_deducted
 
 
-def test_submitting_needs_the_bonus_rows_scored_and_their_required_evidence(bonus):
-    for code, value in (("1.1", "4"), ("1.2", "6"), ("2.2", "0")):
+def test_a_bonus_row_left_empty_claims_nothing_and_a_claimed_one_needs_its_evidence(bonus):
+    from scoring.selectors import assessment_progress, unscored_codes
+
+    for code, value in (("1.1", "4"), ("1.2", "6")):
         score = row(bonus.a, code)
         score_set_self(actor=bonus.editor_a, score=score, value=value, expected_version=score.version)
-    with pytest.raises(ScoringError, match="Còn 1 tiêu chí chưa chấm: 2.1"):
-        assessment_submit(actor=bonus.editor_a, assessment=bonus.a)
+    assert unscored_codes(bonus.a) == [] and assessment_progress(bonus.a).unscored == 0
+    assert assessment_progress(bonus.a).missing_evidence == 0  # 2.1 requires evidence, but is not claimed
     score = row(bonus.a, "2.1")
     score_set_self(actor=bonus.editor_a, score=score, value="2", expected_version=score.version)
     with pytest.raises(ScoringError, match="bắt buộc tài liệu kiểm chứng nhưng chưa có: 2.1"):

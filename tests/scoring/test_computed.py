@@ -391,3 +391,42 @@ def test_the_finalisation_sheet_offers_the_appraised_figures(computed, client_of
     page = client_of(computed.member).get(reverse("scoring:assessment_finalization", args=[computed.a.pk])).content.decode()
     assert f'name="in_n" id="in-{score.pk}-n" value="2"' in page
     assert "Số cuộc họp giao ban: 2 cuộc" in page  # the appraised figures, read only above the form
+
+
+# --- Through a score file --------------------------------------------------------------------------
+
+
+def score_file(c, text: str, stage: str = "self"):
+    from scoring.services.imports import SCORE_COLUMNS, scores_import
+
+    table = read_table(("unit_code,criterion_code,score,note\n" + text).encode("utf-8"), "diem.csv", SCORE_COLUMNS)
+    return scores_import(table=table, period=c.period, stage=stage, actor=c.staff, source="diem.csv")
+
+
+def test_a_score_file_gives_a_computed_row_its_figures_and_the_points_follow(computed):
+    code = computed.a.unit.code
+    score_file(computed, f'{code},1.1,"a=19; b=20",\n{code},1.2,"a=3; b=4",\n{code},1.3,n=3,\n')
+    assert (row(computed.a, "1.1").self_inputs, row(computed.a, "1.1").self_score) == ({"a": "19", "b": "20"}, Decimal("1"))
+    assert row(computed.a, "1.2").self_score == Decimal("1.5")  # 3/4 × 2
+    assert row(computed.a, "1.3").self_score == Decimal("0.75")  # 3 meetings: ¾ of 1
+    totals = type(computed.a).objects.get(pk=computed.a.pk)
+    assert totals.total_earned == Decimal("3.25")
+
+
+@pytest.mark.parametrize(
+    "cell, words",
+    [
+        ("1", "ghi số liệu dạng 'a=…; b=…'"),
+        ('"a=19; c=20"', "không có số liệu 'c'"),
+        ('"a=19; a=20"', "được ghi hai lần"),
+        ("a=19", "chưa nhập 'Tổng số hồ sơ tiếp nhận'"),
+        ('"a=19; b=0"', "mẫu số 'Tổng số hồ sơ tiếp nhận' bằng 0"),
+    ],
+)
+def test_a_score_file_with_bad_figures_is_refused_naming_the_row_and_writes_nothing(computed, cell, words):
+    code = computed.a.unit.code
+    with pytest.raises(ImportRejected) as refused:
+        score_file(computed, f"{code},1.3,n=4,\n{code},1.1,{cell},\n")
+    message = str(refused.value)
+    assert "Dòng 3, cột score: Tiêu chí 1.1" in message and words in message
+    assert row(computed.a, "1.3").self_score is None and row(computed.a, "1.1").self_inputs == {}

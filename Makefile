@@ -32,5 +32,5 @@ demo: install
 
 test: install system-packages
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/python -m pytest -n 2 -rs -m "not worker and not faults" $(PYTEST_ARGS)
-	$(BIN)/python -m pytest -rs -m "worker or faults" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 -rs -m "not worker and not faults and not timing" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -rs -m "worker or faults or timing" $(PYTEST_ARGS)

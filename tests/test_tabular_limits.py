@@ -19,6 +19,10 @@ import pytest
 from cchc import tabular
 from cchc.tabular import ImportRejected, read_table
 
+# Wall-clock bounds: these run in the serial step of `make test`, not beside another worker's
+# browser tests, whose load made a 4 s refusal take 10 s.
+pytestmark = pytest.mark.timing
+
 NS = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 COLUMNS = ["unit_code", "criterion_code", "score", "note"]
 HEADER_ROW = b'<row r="1">' + b"".join(b'<c t="inlineStr"><is><t>%s</t></is></c>' % c.encode() for c in COLUMNS) + b"</row>"

@@ -193,6 +193,11 @@ class TaskEvidence(StoredFile):
 # --- 2. Báo cáo định kỳ ------------------------------------------------------------------------------
 
 
+def in_sentence(label: str) -> str:
+    """A label inside a sentence: "Báo cáo quý I" → "báo cáo quý I" (the numeral stays upper-case)."""
+    return label[:1].lower() + label[1:]
+
+
 class ReportKind(models.TextChoices):
     """The periodic CCHC reports of a year, in calendar order."""
 

@@ -16,7 +16,7 @@ from units.models import Unit
 from units.text import nfc
 
 from .. import scope
-from ..models import ReportDue, ReportKind, ReportReminderLog, ReportSubmission, monitored_units_on, unit_monitored_on
+from ..models import ReportDue, ReportKind, in_sentence, ReportReminderLog, ReportSubmission, monitored_units_on, unit_monitored_on
 from .errors import MonitoringError
 from .files import check_files, store_files
 
@@ -43,7 +43,7 @@ def report_calendar_set(*, actor, year: int, due_dates: dict[str, datetime.date]
         day = due_dates[kind]
         # The yearly report of a year may be due in January of the next.
         if day.year not in (year, year + 1):
-            raise MonitoringError(f"Hạn gửi {ReportKind(kind).label.lower()} ({day:%d/%m/%Y}) không thuộc năm {year}.")
+            raise MonitoringError(f"Hạn gửi {in_sentence(ReportKind(kind).label)} ({day:%d/%m/%Y}) không thuộc năm {year}.")
     ordered = [due_dates[kind] for kind in ReportKind.values]
     if ordered != sorted(ordered) or len(set(ordered)) != len(ordered):
         raise MonitoringError("Hạn gửi các kỳ phải theo thứ tự: quý I, 6 tháng, 9 tháng, năm.")
@@ -67,7 +67,7 @@ def report_submit(*, actor, due: ReportDue, unit: Unit, file, note: str = "") ->
         raise MonitoringError("Chỉ cán bộ đầu mối của đơn vị gửi được báo cáo của đơn vị.")
     due = ReportDue.objects.get(pk=due.pk)
     if not unit_monitored_on(unit, due.due_date):
-        raise MonitoringError(f"{unit.name} không hoạt động vào ngày {due.due_date:%d/%m/%Y}, không phải gửi {due.get_kind_display().lower()}.")
+        raise MonitoringError(f"{unit.name} không hoạt động vào ngày {due.due_date:%d/%m/%Y}, không phải gửi {in_sentence(due.get_kind_display())}.")
     if file is None:
         raise MonitoringError("Chưa chọn tệp báo cáo.")
     kinds = check_files([file])
@@ -123,7 +123,7 @@ def report_reminders_send(*, today: datetime.date, now: bool = False, actor=None
         days = (due.due_date - today).days
         if not now and days not in REMINDER_DAYS:
             continue
-        what = due.get_kind_display().lower()
+        what = in_sentence(due.get_kind_display())
         for user in scope.unit_contacts(units_yet_to_report(due).values("pk")):
             if not user.email:
                 run.without_email.append(user)

@@ -16,7 +16,7 @@ from cchc.views import attempt_in_form
 
 from .. import scope, selectors, services
 from ..forms import ReportCalendarForm, ReportFilterForm, ReportSubmitForm
-from ..models import ReportDue
+from ..models import ReportDue, in_sentence
 from .common import checked_year, require
 
 
@@ -85,7 +85,7 @@ def report_submit(request, pk: int):
     if form.is_valid():
         done, _ = attempt_in_form(
             request, form, lambda: services.report_submit(actor=request.user, due=due, unit=request.user.unit, **form.cleaned_data),
-            f"Đã gửi {due.get_kind_display().lower()} năm {due.year}.",
+            f"Đã gửi {in_sentence(due.get_kind_display())} năm {due.year}.",
         )
         if done:
             return redirect("monitoring:reports", year=due.year)

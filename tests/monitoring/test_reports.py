@@ -173,3 +173,10 @@ def test_the_daily_task_sends_the_reminders_due_today(dues, contacts, monkeypatc
     monkeypatch.setattr("monitoring.tasks.timezone.localdate", lambda: DUE_DATES[ReportKind.Q1] - datetime.timedelta(days=7))
     assert tasks.send_report_reminders.apply().get() == 2
     assert settings.CELERY_BEAT_SCHEDULE["monitoring-send-report-reminders"]["schedule"].hour == {7}
+
+
+def test_a_report_s_name_inside_a_sentence_keeps_its_numeral_upper_case():
+    from monitoring.models import ReportKind, in_sentence
+
+    assert in_sentence(ReportKind.Q1.label) == "báo cáo quý I"
+    assert in_sentence(ReportKind.H1.label) == "báo cáo 6 tháng"

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cchc.tabular import ImportRejected, read_table
+from cchc.commands import import_file
 from monitoring.models import ReformPlan
 from monitoring.services import TASK_COLUMNS, TASK_FILE_COLUMNS, TASK_REQUIRED_COLUMNS, plan_tasks_import
 
@@ -20,11 +20,7 @@ class Command(BaseCommand):
         plan = ReformPlan.objects.filter(year=year).first()
         if plan is None:
             raise CommandError(f"Chưa có kế hoạch CCHC năm {year}.")
-        try:
-            table = read_table(file.read_bytes(), file.name, TASK_FILE_COLUMNS, required=TASK_REQUIRED_COLUMNS)
-            result = plan_tasks_import(actor=None, plan=plan, table=table)
-        except ImportRejected as exc:
-            for error in exc.errors:
-                self.stderr.write(str(error))
-            raise CommandError(f"Tệp {file.name} có {len(exc.errors)} lỗi; không có dữ liệu nào được ghi.") from None
+        result = import_file(
+            self, file, TASK_FILE_COLUMNS, lambda table: plan_tasks_import(actor=None, plan=plan, table=table), required=TASK_REQUIRED_COLUMNS
+        )
         self.stdout.write(self.style.SUCCESS(f"{plan}: {result}"))

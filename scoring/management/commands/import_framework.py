@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cchc.tabular import ImportRejected, read_table
-from scoring.services import FRAMEWORK_COLUMNS, FRAMEWORK_IMPORT_COLUMNS, REQUIRED_COLUMNS, ScoringError, framework_import
+from cchc.commands import import_file
+from scoring.services import FRAMEWORK_COLUMNS, FRAMEWORK_IMPORT_COLUMNS, REQUIRED_COLUMNS, framework_import
 
 from ._common import actor_option, resolve_actor, settings_options
 
@@ -26,13 +26,9 @@ class Command(BaseCommand):
         if not file.is_file():
             raise CommandError(f"Không tìm thấy tệp {file}")
         actor = resolve_actor(user)
-        try:
-            table = read_table(file.read_bytes(), file.name, FRAMEWORK_IMPORT_COLUMNS, required=REQUIRED_COLUMNS)
-            result = framework_import(table=table, year=year, actor=actor, source=file.name, decimals=decimals, tie_rule=tie_rule)
-        except ImportRejected as exc:
-            for error in exc.errors:
-                self.stderr.write(str(error))
-            raise CommandError(f"Tệp {file.name} có {len(exc.errors)} lỗi; không có dữ liệu nào được ghi.") from None
-        except ScoringError as exc:
-            raise CommandError(str(exc)) from None
+        result = import_file(
+            self, file, FRAMEWORK_IMPORT_COLUMNS,
+            lambda table: framework_import(table=table, year=year, actor=actor, source=file.name, decimals=decimals, tie_rule=tie_rule),
+            required=REQUIRED_COLUMNS,
+        )
         self.stdout.write(self.style.SUCCESS(str(result)))

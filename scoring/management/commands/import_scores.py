@@ -2,9 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cchc.tabular import ImportRejected, read_table
+from cchc.commands import import_file
 from scoring.models import Period
-from scoring.services import SCORE_COLUMNS, SCORE_REQUIRED, STAGES, ScoringError, scores_import
+from scoring.services import SCORE_COLUMNS, SCORE_REQUIRED, STAGES, scores_import
 
 from ._common import actor_option, resolve_actor
 
@@ -30,13 +30,8 @@ class Command(BaseCommand):
         if period is None:
             raise CommandError(f"Không có kỳ đánh giá năm {year}.")
         actor = resolve_actor(user)
-        try:
-            table = read_table(file.read_bytes(), file.name, SCORE_COLUMNS, required=SCORE_REQUIRED)
-            result = scores_import(table=table, period=period, stage=stage, actor=actor, source=file.name)
-        except ImportRejected as exc:
-            for error in exc.errors:
-                self.stderr.write(str(error))
-            raise CommandError(f"Tệp {file.name} có {len(exc.errors)} lỗi; không có điểm nào được ghi.") from None
-        except ScoringError as exc:
-            raise CommandError(str(exc)) from None
+        result = import_file(
+            self, file, SCORE_COLUMNS, lambda table: scores_import(table=table, period=period, stage=stage, actor=actor, source=file.name),
+            required=SCORE_REQUIRED, nothing="điểm",
+        )
         self.stdout.write(self.style.SUCCESS(str(result)))

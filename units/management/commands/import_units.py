@@ -1,8 +1,8 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from cchc.tabular import ImportRejected, read_table
+from cchc.commands import import_file
 from units.services import UNIT_COLUMNS, UNIT_DATED_COLUMNS, UNIT_IMPORT_COLUMNS, units_import
 
 
@@ -16,13 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path)
 
     def handle(self, *args, file: Path, **options):
-        if not file.is_file():
-            raise CommandError(f"Không tìm thấy tệp {file}")
-        try:
-            table = read_table(file.read_bytes(), file.name, UNIT_IMPORT_COLUMNS, required=set(UNIT_COLUMNS))
-            result = units_import(table=table, actor=None)
-        except ImportRejected as exc:
-            for error in exc.errors:
-                self.stderr.write(str(error))
-            raise CommandError(f"Tệp {file.name} có {len(exc.errors)} lỗi; không có dữ liệu nào được ghi.") from None
+        result = import_file(
+            self, file, UNIT_IMPORT_COLUMNS, lambda table: units_import(table=table, actor=None), required=set(UNIT_COLUMNS)
+        )
         self.stdout.write(self.style.SUCCESS(str(result)))
